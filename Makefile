@@ -1,0 +1,41 @@
+# Aid Tracker — `make run` serves the demo, `make test` runs the suite, `make bench` measures.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export FLASK_APP := tracker:create_app
+
+.PHONY: run test bench install translations clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d tracker/translations -D messages >/dev/null 2>&1 || \
+	  $(BIN)/pybabel compile -d tracker/translations -D messages
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask tracker demo
+	@echo "Serving Aid Tracker on http://127.0.0.1:5000 (Ctrl+C stops)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$TRACKER_TEST_DATABASE_URL" ]; then \
+	  echo "== again on $$TRACKER_TEST_DATABASE_URL =="; \
+	  TRACKER_TEST_DB=url $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	fi
+
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean-venv:
+	rm -rf $(VENV)

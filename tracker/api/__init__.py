@@ -1,0 +1,121 @@
+"""The JSON API under ``/api/v1``, built with flask-smorest (marshmallow schemas → OpenAPI 3).
+
+Authentication is ``Authorization: Bearer <token>``; a token acts for one user in one
+organization. Errors are ``application/problem+json`` with ``errors: {field: [messages]}``,
+produced by the app-wide handlers in ``tracker.web.setup`` (flask-smorest's own handler is
+switched off so that pages and API share one error path).
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import flask
+from flask import Flask, abort, g, request
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
+from flask_smorest import Api
+from flask_smorest import Blueprint as ApiBlueprint
+from flask_smorest.arguments import ArgumentsMixin
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from tracker.api.schemas import ProblemSchema
+from tracker.extensions import csrf, db
+from tracker.models import Role
+from tracker.web.access import EDIT_ROLES, Actor
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class DecimalFlaskParser(FlaskParser):
+    """webargs parser reading JSON numbers as Decimal and refusing NaN/Infinity."""
+
+    DEFAULT_VALIDATION_STATUS = 422
+
+    def _raw_load_json(self, req: flask.Request) -> Any:
+        if not is_json_request(req):
+            return core.missing
+        data = req.get_data(cache=True)
+        try:
+            return json.loads(data, parse_float=Decimal, parse_constant=_refuse_constant)
+        except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
+            return self._handle_invalid_json_error(exc, req)  # type: ignore[arg-type]
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+ArgumentsMixin.ARGUMENTS_PARSER = DecimalFlaskParser()
+
+
+class TrackerApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+    def _register_error_handlers(self) -> None:
+        """Errors are rendered by the application's handlers (one problem+json path)."""
+
+
+def schema_name(schema: Any) -> str:
+    """Component names: ``PartnerSchema`` → ``Partner``; its partial (PATCH) form → ``PartnerPatch``."""
+    cls = resolve_schema_cls(schema)
+    name = cls.__name__.removesuffix("Schema")
+    if not isinstance(schema, type) and getattr(schema, "partial", False):
+        name += "Patch"
+    return name
+
+
+api = TrackerApi(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+
+
+def authenticate_request() -> None:
+    """Resolve the bearer token into ``g.actor``; 401 without a valid one, 403 for a role that
+    may only read when the request writes."""
+    from tracker.orgs.service import resolve_token
+
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    token = resolve_token(raw.strip()) if scheme.lower() == "bearer" and raw.strip() else None
+    if token is None:
+        abort(401)
+    membership = next(m for m in token.user.memberships if m.organization_id == token.organization_id)
+    g.actor = Actor(user=token.user, org=token.organization, role=membership.role)
+    g.api_token = token
+    if request.method in WRITE_METHODS and membership.role not in EDIT_ROLES and not _allowed_extra(membership.role):
+        abort(403)
+
+
+def _allowed_extra(role: Role) -> bool:
+    """Endpoints may widen write access (e.g. admin-only actions) through view attributes."""
+    view = flask.current_app.view_functions.get(request.endpoint or "")
+    allowed = getattr(view, "api_write_roles", None)
+    return bool(allowed and role in allowed)
+
+
+def api_blueprint(name: str, url: str, description: str) -> ApiBlueprint:
+    blp = ApiBlueprint(f"api_{name}", __name__, url_prefix=f"/api/v1/{url}", description=description)
+    blp.before_request(authenticate_request)
+    csrf.exempt(blp)
+    return blp
+
+
+def init_api(app: Flask) -> None:
+    from tracker.api import resources
+
+    api.init_app(app)
+    api.spec.options.setdefault("servers", [{"url": "/"}])
+    for blp in resources.blueprints():
+        api.register_blueprint(blp)
+
+    @app.after_request
+    def no_store_api(response):
+        if request.path.startswith("/api/") and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    # API requests commit explicitly in their handlers; make sure nothing lingers.
+    @app.teardown_request
+    def _cleanup(exc: BaseException | None) -> None:
+        if exc is not None:
+            db.session.rollback()
