@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, g, jsonify, redirect, render_template, request, session, url_for
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale
+from flask_babel import refresh as refresh_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -153,6 +154,10 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def require_sign_in():
+        # g can outlive a request when an app context was already pushed (tests, CLI): the
+        # actor is always resolved afresh for each request.
+        g.pop("actor", None)
+        refresh_locale()
         if is_api_request() or request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
         if not current_user.is_authenticated:
