@@ -57,7 +57,7 @@ class StoredFile:
     size: int
 
 
-def _setting(name: str) -> int:
+def limit_setting(name: str) -> int:
     """A limit from the app's config when there is an app, else the default in tracker.config."""
     from flask import current_app, has_app_context
 
@@ -196,7 +196,7 @@ def check_upload(content: bytes, allowed: set[str] | frozenset[str], max_bytes: 
                                          "The type is checked from the file's content, not its name.",
                                          types=_allowed_text(allowed)))
     if kind == "xlsx":
-        check_xlsx_safety(content, _setting("XLSX_MAX_UNCOMPRESSED_BYTES"))
+        check_xlsx_safety(content, limit_setting("XLSX_MAX_UNCOMPRESSED_BYTES"))
     return kind
 
 

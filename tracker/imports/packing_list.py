@@ -31,7 +31,7 @@ from flask_babel import gettext as _
 
 from tracker.errors import ValidationFailed
 from tracker.money import QTY_PLACES, UNIT_VALUE_PLACES, is_currency, line_value, places_of, quantize_money
-from tracker.uploads import _setting, check_xlsx_safety, sniff_type
+from tracker.uploads import check_xlsx_safety, limit_setting, sniff_type
 from tracker.validators import check_date
 
 FIELDS = ("position", "name", "quantity", "unit", "unit_value", "value", "currency", "lot", "expiry_on",
@@ -188,7 +188,7 @@ def _read_xlsx(content: bytes) -> list[tuple[str, list[list[_Cell]]]]:
     """Every sheet as rows of cells: cached values plus the formula text of formula cells."""
     from openpyxl import load_workbook
 
-    check_xlsx_safety(content, _setting("XLSX_MAX_UNCOMPRESSED_BYTES"))
+    check_xlsx_safety(content, limit_setting("XLSX_MAX_UNCOMPRESSED_BYTES"))
     try:
         values_wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         formulas_wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
