@@ -44,6 +44,11 @@ PASSWORD_MIN_LENGTH = 10
 API_TOKEN_DAYS = 365
 #: Directory for uploaded files; None means ``instance/uploads``.
 UPLOAD_FOLDER: str | None = None
+#: Largest uploaded file (documents, packing lists) in bytes; larger answers 413.
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+#: Largest total an uploaded .xlsx may unpack to (sum of its parts' sizes) in bytes; more is
+#: refused as a possible zip bomb before the workbook is opened.
+XLSX_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 
 # flask-smorest / OpenAPI
 API_TITLE = "Aid Tracker API"
