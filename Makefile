@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d tracker/translations -D messages >/dev/null 2>&1 || \
-	  $(BIN)/pybabel compile -d tracker/translations -D messages
+	@if ls tracker/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	  $(BIN)/pybabel compile -q -d tracker/translations -D messages; fi
 
 run: install
 	$(BIN)/flask db upgrade
