@@ -44,6 +44,7 @@ def make_app(tmp_path, **overrides) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "PASSWORD_MIN_LENGTH": 10,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; production uses scrypt
     }
     config.update(overrides)
     app = create_app(config)

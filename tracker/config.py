@@ -40,6 +40,8 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = False
 #: Minimum password length for new passwords.
 PASSWORD_MIN_LENGTH = 10
+#: werkzeug password-hash method for new passwords.
+PASSWORD_HASH_METHOD = "scrypt"
 #: Days an API token stays valid unless another expiry is given.
 API_TOKEN_DAYS = 365
 #: Directory for uploaded files; None means ``instance/uploads``.
