@@ -15,6 +15,8 @@ SECRET_KEY: str | None = None
 #: Default interface language (uk) and the languages offered.
 BABEL_DEFAULT_LOCALE = "uk"
 LANGUAGES = ["uk", "en"]
+#: Language of `flask tracker …` messages.
+CLI_LANGUAGE = "en"
 #: Languages of donor-facing output.
 DONOR_LANGUAGES = ["uk", "en", "de"]
 BABEL_DEFAULT_TIMEZONE = "Europe/Kyiv"

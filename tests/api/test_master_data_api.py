@@ -112,7 +112,7 @@ def test_referenced_partner_delete_is_409(api, world):
     factories.make_agreement(world.org, world.partner)
     db.session.commit()
     response = api.delete(f"/partners/{world.partner.id}")
-    assert response.status_code == 409 and "agreements" in response.json["detail"]
+    assert response.status_code == 409 and "угоди (1)" in response.json["detail"]
 
 
 def test_auditor_token_reads_only(client, world):

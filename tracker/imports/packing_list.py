@@ -896,7 +896,7 @@ def parse_packing_list(content: bytes, filename: str, *, mapping: dict[str, str]
     result = PackingList(
         kind=kind, header_row=header_index + 1, headers=headers, mapping=column_mapping, currency=file_currency,
         rows=parsed_rows, skipped=skipped,
-        errors={_("row %(n)d", n=r.row_number): list(r.errors) for r in parsed_rows if r.errors},
+        errors={f"row {r.row_number}": list(r.errors) for r in parsed_rows if r.errors},  # stable keys
         warnings=warnings, declared_total=declared_total, sheet=sheet_name,
     )
     total = result.total

@@ -202,10 +202,10 @@ def get_membership(organization_id: int, membership_id: object) -> Membership:
     try:
         key = int(membership_id)  # type: ignore[call-overload]
     except (TypeError, ValueError):
-        raise NotFound("membership") from None
+        raise NotFound(_("No such member in your organization.")) from None
     membership = db.session.get(Membership, key) if 0 < key < 2**31 else None
     if membership is None or membership.organization_id != organization_id:
-        raise NotFound("membership")
+        raise NotFound(_("No such member in your organization."))
     return membership
 
 

@@ -51,6 +51,10 @@ def _reject_constant(name: str) -> Any:
 
 
 def select_locale() -> str:
+    """The interface language: the one chosen in this session (``/language/<lang>``, also set
+    from the user's stored choice at sign-in), else the signed-in user's stored locale (an API
+    token's user too), else ``BABEL_DEFAULT_LOCALE`` (uk). The browser's Accept-Language is
+    deliberately not consulted: the interface is Ukrainian unless the user chose otherwise."""
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
@@ -59,6 +63,9 @@ def select_locale() -> str:
         return wanted
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
+    token_actor = g.get("actor") if request else None
+    if token_actor is not None and token_actor.user.locale in languages:
+        return token_actor.user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
