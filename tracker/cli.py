@@ -181,5 +181,39 @@ def check_command() -> None:
     click.echo("All checks passed.")
 
 
+@tracker_cli.command("send-donor-reports")
+@click.option("--period", required=True, metavar="YYYY-MM",
+              help="The month that ended; quarterly partners get the quarter ending with it.")
+@click.option("--partner", "partner_id", type=int, default=None, help="Only this partner (its id).")
+@click.option("--dry-run", is_flag=True, help="List what would be sent and retried; write and send nothing.")
+def send_donor_reports_command(period: str, partner_id: int | None, dry_run: bool) -> None:
+    """Send every due donor summary for the period by e-mail, once (for cron), and retry failed
+    deliveries a bounded number of times. Exit status 1 when anything failed or needs attention."""
+    from tracker.delivery import runner
+    from tracker.delivery.mailer import SmtpSettings
+    from tracker.delivery.periods import parse_month
+    from tracker.delivery.service import DeliveryConfig
+
+    try:
+        month = parse_month(period)
+        smtp = None if dry_run else SmtpSettings.from_config(current_app.config)
+        report = runner.run_scheduled(month, DeliveryConfig.from_config(current_app.config), smtp,
+                                      partner_id=partner_id, dry_run=dry_run)
+    except DomainError as exc:
+        _fail(exc)
+    for line in report.lines:
+        click.echo(line)
+    for problem in report.problems:
+        click.echo(f"Problem: {problem}", err=True)
+    if dry_run:
+        click.echo(f"Dry run for {month.key}: {report.planned} e-mail(s) would be sent or retried, "
+                   f"{report.skipped} already done; nothing was written or sent.")
+    else:
+        click.echo(f"{month.key}: {report.sent} sent, {report.failed} failed, {report.skipped} already done, "
+                   f"{report.retried} retried.")
+    if not report.ok:
+        sys.exit(1)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(tracker_cli)

@@ -274,3 +274,6 @@ def blueprints() -> Iterator[ApiBlueprint]:
     yield resource_blueprint("warehouses", catalog.WAREHOUSE, s.WarehouseSchema, "Warehouses",
                              search=(Warehouse.name, Warehouse.address), order_by=(Warehouse.name,))
     yield rates_blueprint()
+    from tracker.delivery import api as delivery_api  # imports this module: late, to avoid a cycle
+
+    yield from delivery_api.blueprints()

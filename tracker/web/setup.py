@@ -20,8 +20,8 @@ from tracker.models import User
 from tracker.money import format_amount, format_money
 from tracker.web.access import load_actor
 
-#: Endpoints reachable without signing in.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "auth.set_language", "health"})
+#: Endpoints reachable without signing in (delivery.download: signed links mailed to donors).
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "auth.set_language", "health", "delivery.download"})
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
