@@ -48,6 +48,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus.tables import CellStyle
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -206,7 +207,11 @@ class _Layout:
     leading: float
     header: list[str]
     header_height: float
-    style: TableStyle
+    #: One CellStyle per column for header, data and total rows, shared by every page table
+    #: (reportlab would otherwise build and style one CellStyle per cell of every page).
+    header_styles: list[CellStyle]
+    data_styles: list[CellStyle]
+    total_styles: list[CellStyle]
 
 
 def natural_width(columns: Sequence[ColumnSpec], font_size: float = TABLE_FONT_SIZE) -> float:
@@ -261,25 +266,33 @@ class _StreamedTable(Flowable):
         used = layout.header_height
         body: list[list[str]] = [layout.header]
         heights = [layout.header_height]
-        commands: list[tuple[Any, ...]] = []
+        cell_styles = [layout.header_styles]
+        commands: list[tuple[Any, ...]] = [
+            ("BACKGROUND", (0, 0), (-1, 0), _HEADER_BG),
+            ("GRID", (0, 0), (-1, -1), 0.25, _GRID),
+        ]
+        data_styles, total_styles = layout.data_styles, layout.total_styles
         while self._pending is not None:
             kind, cells, height = self._pending
             if used + height > limit:
                 break
-            row_index = len(body)
+            if kind == "data":
+                cell_styles.append(data_styles)
+            else:
+                commands.append(("BACKGROUND", (0, len(body)), (-1, len(body)), _TOTAL_BG))
+                cell_styles.append(total_styles)
             body.append(cells)
             heights.append(height)
-            if kind != "data":
-                commands.extend(_total_row_style(row_index))
             used += height
             self._pending = next(self._rows, None)
         if len(body) == 1:
             return []  # not even one row fits: continue on the next page
         self.__dict__.pop("_postponed", None)
+        # Only line and background commands below: cell fonts, alignment and paddings come
+        # from the shared cell styles, which reportlab would modify in place otherwise.
         table = Table(body, colWidths=layout.widths, rowHeights=heights, repeatRows=0,
-                      style=layout.style, hAlign="LEFT")
-        if commands:
-            table.setStyle(TableStyle(commands))
+                      style=TableStyle(commands), hAlign="LEFT", normalizedData=1,
+                      cellStyles=cell_styles)
         return [table, self] if self._pending is not None else [table]
 
     def _layout_for(self, avail_width: float) -> _Layout:
@@ -299,29 +312,15 @@ class _StreamedTable(Flowable):
             lines = _wrap_lines(col.label, FONT_BOLD, font_size, width - 2 * _CELL_PAD_H, MAX_HEADER_LINES)
             header_lines = max(header_lines, len(lines))
             header.append("\n".join(lines))
-        commands: list[tuple[Any, ...]] = [
-            ("FONTNAME", (0, 0), (-1, -1), FONT),
-            ("FONTSIZE", (0, 0), (-1, -1), font_size),
-            ("LEADING", (0, 0), (-1, -1), leading),
-            ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
-            ("BACKGROUND", (0, 0), (-1, 0), _HEADER_BG),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD_H),
-            ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD_H),
-            ("TOPPADDING", (0, 0), (-1, -1), _CELL_PAD_V),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), _CELL_PAD_V),
-            ("GRID", (0, 0), (-1, -1), 0.25, _GRID),
-        ]
-        for index, col in enumerate(columns):
-            if col.is_numeric:
-                commands.append(("ALIGN", (index, 0), (index, -1), "RIGHT"))
         self._layout = _Layout(
             widths=widths,
             font_size=font_size,
             leading=leading,
             header=header,
             header_height=header_lines * leading + 2 * _CELL_PAD_V,
-            style=TableStyle(commands),
+            header_styles=[_cell_style("header", FONT_BOLD, font_size, leading, col) for col in columns],
+            data_styles=[_cell_style("data", FONT, font_size, leading, col) for col in columns],
+            total_styles=[_cell_style("total", FONT_BOLD, font_size, leading, col) for col in columns],
         )
         return self._layout
 
@@ -344,6 +343,7 @@ class _StreamedTable(Flowable):
         group: dict[int, Decimal] = dict(grand)
         group_value: Any = None
         count = 0
+        control = _CONTROL_CHARS.search
 
         def total_row(kind: str, label: str, sums: dict[int, Decimal]) -> tuple[str, list[str], float]:
             cells = [""] * len(columns)
@@ -371,6 +371,8 @@ class _StreamedTable(Flowable):
             lines = 1
             for i in wrap_cols:
                 text = cells[i]
+                if control(text) is not None:
+                    text = cells[i] = _CONTROL_CHARS.sub("", text)
                 if len(text) > safe_chars[i] or "\n" in text:
                     if "\n" in text or pdfmetrics.stringWidth(text, FONT, size) > inner[i]:
                         wrapped = _wrap_lines(text, FONT, size, inner[i], MAX_CELL_LINES)
@@ -400,11 +402,16 @@ class _StreamedTable(Flowable):
         return f"{subtotal}: {value}"
 
 
-def _total_row_style(row: int) -> list[tuple[Any, ...]]:
-    return [
-        ("FONTNAME", (0, row), (-1, row), FONT_BOLD),
-        ("BACKGROUND", (0, row), (-1, row), _TOTAL_BG),
-    ]
+def _cell_style(name: str, font: str, size: float, leading: float, column: ColumnSpec) -> CellStyle:
+    style = CellStyle(f"{name}:{column.key}")
+    style.fontname = font
+    style.fontsize = size
+    style.leading = leading
+    style.alignment = "RIGHT" if column.is_numeric else "LEFT"
+    style.valign = "TOP"
+    style.leftPadding = style.rightPadding = _CELL_PAD_H
+    style.topPadding = style.bottomPadding = _CELL_PAD_V
+    return style
 
 
 # --------------------------------------------------------------------------------------------
@@ -710,7 +717,7 @@ class PdfReport:
             creator="Aid Tracker",
             initialFontName=FONT,
             initialFontSize=9,
-            lang=meta.language,
+            **({"lang": meta.language} if "lang" in BaseDocTemplate._initArgs else {}),
         )
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)

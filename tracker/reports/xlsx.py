@@ -491,7 +491,7 @@ class _SheetWriter(WorksheetWriter):
                 if v is not None and type(v) in num_types:
                     group[i] += v
             if len(out) >= _BATCH:
-                if row >= MAX_ROWS:
+                if row > MAX_ROWS:
                     raise ValueError(f"sheet {self.ws.title!r} would exceed Excel's {MAX_ROWS} rows")
                 write("".join(out).encode("utf-8"))
                 out.clear()
