@@ -253,3 +253,14 @@ def test_memory_does_not_grow_with_the_number_of_rows(meta, tmp_path):
     finally:
         wb.close()
     assert last[3] == pytest.approx(sum(range(5_000)) / 100)
+
+
+def test_a_sheet_longer_than_excel_allows_is_refused(meta, monkeypatch):
+    import tracker.reports.xlsx as xlsx_module
+
+    monkeypatch.setattr(xlsx_module, "MAX_ROWS", 300)
+    before = list(openpyxl_writer.ALL_TEMP_FILES)
+    section = Section("S", [ColumnSpec("n", "N", ColumnKind.INT)], ((i,) for i in range(400)))
+    with pytest.raises(ValueError, match="exceed Excel"):
+        build_xlsx(meta, section)
+    assert openpyxl_writer.ALL_TEMP_FILES == before

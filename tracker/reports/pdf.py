@@ -13,8 +13,9 @@ Typesetting decisions:
 * Tables stream: a section's rows are pulled while the document is laid out, one page at a time.
   Each page gets its own small ``Table`` (header row + the rows that fit) with explicit column
   widths and row heights, so reportlab never measures or splits a long table: time is linear
-  in rows and memory holds one page of rows. Text that is too wide is wrapped into lines here
-  (capped at :data:`MAX_CELL_LINES`), never left to overflow.
+  in rows, and rows are held one page at a time (finished pages stay in the canvas until the
+  file is written, as in any reportlab document). Text that is too wide is wrapped into lines
+  here (capped at :data:`MAX_CELL_LINES`), never left to overflow.
 * Orientation: portrait unless the widest table needs more room; wider still, column widths
   and the table font are scaled down to the frame, so no column is ever cut.
 * "Page x of y" needs the page count before it is known: every page draws a form XObject
@@ -41,6 +42,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -48,7 +50,6 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus.tables import CellStyle
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -63,7 +64,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.lib.fonts import addMapping
+from reportlab.platypus.tables import CellStyle
 
 from tracker.money import format_amount
 from tracker.reports.rows import (
@@ -86,6 +87,7 @@ __all__ = [
     "build_pdf",
     "make_bar_chart",
     "make_image",
+    "natural_width",
     "register_fonts",
 ]
 
