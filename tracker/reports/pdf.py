@@ -222,8 +222,15 @@ def natural_width(columns: Sequence[ColumnSpec], font_size: float = TABLE_FONT_S
 
 
 def _natural_widths(columns: Sequence[ColumnSpec], font_size: float) -> list[float]:
-    return [col.char_width * (_EM_DIGITS if col.is_numeric else _EM_TEXT) * font_size + 2 * _CELL_PAD_H
-            for col in columns]
+    """Per column: the width hint in points, or the header's longest word if that is wider
+    (headers wrap between words, and a word cut in two is hard to read)."""
+    register_fonts()
+    widths = []
+    for col in columns:
+        text = col.char_width * (_EM_DIGITS if col.is_numeric else _EM_TEXT) * font_size
+        word = max((pdfmetrics.stringWidth(w, FONT_BOLD, font_size) for w in col.label.split()[:20]), default=0.0)
+        widths.append(max(text, min(word, 30 * _EM_TEXT * font_size)) + 2 * _CELL_PAD_H)
+    return widths
 
 
 class _StreamedTable(Flowable):
@@ -301,12 +308,13 @@ class _StreamedTable(Flowable):
         if self._layout is not None:
             return self._layout
         columns = self.section.columns
-        natural = _natural_widths(columns, self.base_font_size)
-        factor = avail_width / sum(natural)
-        # Too wide: shrink widths and font alike (what fitted still fits). Narrower: stretch
-        # the columns to the frame, font unchanged.
+        # Text widths scale with the font; the cell padding does not. Too wide: shrink text
+        # widths and font alike (what fitted still fits). Narrower: stretch to the frame.
+        padding = 2 * _CELL_PAD_H
+        text_widths = [w - padding for w in _natural_widths(columns, self.base_font_size)]
+        factor = (avail_width - padding * len(columns)) / sum(text_widths)
         font_size = max(MIN_TABLE_FONT_SIZE, self.base_font_size * min(1.0, factor))
-        widths = [w * factor for w in natural]
+        widths = [w * factor + padding for w in text_widths]
         leading = round(font_size * 1.2, 2)
         header = []
         header_lines = 1
