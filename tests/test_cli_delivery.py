@@ -103,3 +103,20 @@ def test_failures_and_partners_without_recipients_make_the_run_fail(runner, worl
     assert retry.exit_code == 1
     assert "FAILED: retry 1 of 2: Stadt Dortmund, 2025-06, en → refuse@dortmund.example" in retry.output
     assert next(d for d in deliveries() if d.recipient_email.startswith("refuse")).attempts == 2
+
+
+def test_a_pdf_too_large_to_attach_needs_the_public_address_for_its_link(app, runner, world, mail):
+    setup_partners(world)
+    app.config.update(DELIVERY_MAX_ATTACHMENT_BYTES=1000, PUBLIC_BASE_URL=None)
+
+    result = invoke(runner, "--period", MONTH, "--partner", str(world.partner.id))
+
+    assert result.exit_code == 1
+    assert "Problem: Stadt Dortmund: The PDF for Stadt Dortmund is larger than the attachment limit and must be " \
+           "sent as a link, but PUBLIC_BASE_URL is not set." in result.output
+    assert deliveries() == [] and mail.received == []
+
+    app.config["PUBLIC_BASE_URL"] = "https://aid.zhytomyr.example/"
+    assert invoke(runner, "--period", MONTH, "--partner", str(world.partner.id)).exit_code == 0
+    julia, = mail.received
+    assert julia.attachments() == [] and "https://aid.zhytomyr.example/delivery/download/" in julia.body
