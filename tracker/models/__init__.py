@@ -1,13 +1,44 @@
 """Typed SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 from tracker.models.audit import AuditEvent
 from tracker.models.catalog import Category, Item, Unit, Warehouse
+from tracker.models.consignment import (
+    AidType,
+    Condition,
+    Consignment,
+    ConsignmentCounter,
+    ConsignmentEvent,
+    ConsignmentLine,
+    ConsignmentStatus,
+    GoodsKind,
+    IntendedUse,
+    ItemAlias,
+    Origin,
+    ValuationMethod,
+)
+from tracker.models.customs import (
+    Attachment,
+    CustomsDeclaration,
+    DeclarationEvent,
+    DeclarationKind,
+    DeclarationStatus,
+    Document,
+    DocumentRule,
+    DocumentStatus,
+    DocumentType,
+)
 from tracker.models.org import ApiToken, Membership, Organization, OrgKind, Role, User
 from tracker.models.partner import Agreement, AgreementKind, Partner, PartnerKind
 from tracker.models.rate import ExchangeRate, RateSource
 from tracker.models.setting import Setting
+from tracker.models.stock import MovementKind, StockMovement
 
 __all__ = [
     "Agreement", "AgreementKind", "ApiToken", "AuditEvent", "Category", "ExchangeRate", "Item",
     "Membership", "OrgKind", "Organization", "Partner", "PartnerKind", "RateSource", "Role",
     "Setting", "Unit", "User", "Warehouse",
+    # consignments, customs, stock (issue 3)
+    "AidType", "Attachment", "Condition", "Consignment", "ConsignmentCounter", "ConsignmentEvent",
+    "ConsignmentLine", "ConsignmentStatus", "CustomsDeclaration", "DeclarationEvent", "DeclarationKind",
+    "DeclarationStatus", "Document", "DocumentRule", "DocumentStatus", "DocumentType", "GoodsKind",
+    "IntendedUse", "ItemAlias", "MovementKind", "Origin", "StockMovement", "ValuationMethod",
 ]
