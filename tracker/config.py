@@ -44,6 +44,11 @@ PASSWORD_MIN_LENGTH = 10
 API_TOKEN_DAYS = 365
 #: Directory for uploaded files; None means ``instance/uploads``.
 UPLOAD_FOLDER: str | None = None
+#: Largest uploaded file (documents, packing lists) in bytes; larger answers 413.
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+#: Largest total an uploaded .xlsx may unpack to (sum of its parts' sizes) in bytes; more is
+#: refused as a possible zip bomb before the workbook is opened.
+XLSX_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 
 # flask-smorest / OpenAPI
 API_TITLE = "Aid Tracker API"
@@ -64,3 +69,6 @@ API_SPEC_OPTIONS = {
 RATE_LOOKBACK_DAYS = 4
 #: Largest rates import file in bytes.
 RATES_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+#: Dashboard expiry alerts: lots in stock expiring within these many days (ascending; the
+#: first is urgent). DOMAIN.md §8: proactive 30/60/90-day alerts limited to lots in stock.
+EXPIRY_ALERT_DAYS = (30, 90)

@@ -15,6 +15,25 @@ from tracker.models.consignment import (
     Origin,
     ValuationMethod,
 )
+from tracker.models.documents import (
+    BeneficiaryCategory,
+    Distribution,
+    DistributionLine,
+    DocumentCounter,
+    RecipientKind,
+    ReturnKind,
+    StockAttachment,
+    StockCount,
+    StockCountLine,
+    StockDocumentStatus,
+    StockReturn,
+    StockReturnLine,
+    Transfer,
+    TransferLine,
+    WriteOff,
+    WriteOffLine,
+    WriteOffReason,
+)
 from tracker.models.customs import (
     Attachment,
     CustomsDeclaration,
@@ -25,6 +44,17 @@ from tracker.models.customs import (
     DocumentRule,
     DocumentStatus,
     DocumentType,
+)
+from tracker.models.ledger import (
+    Account,
+    AccountKind,
+    JournalEntry,
+    Period,
+    PeriodEvent,
+    PeriodStatus,
+    Posting,
+    PostingEvent,
+    PostingRule,
 )
 from tracker.models.org import ApiToken, Membership, Organization, OrgKind, Role, User
 from tracker.models.partner import Agreement, AgreementKind, Partner, PartnerKind
@@ -41,4 +71,9 @@ __all__ = [
     "ConsignmentLine", "ConsignmentStatus", "CustomsDeclaration", "DeclarationEvent", "DeclarationKind",
     "DeclarationStatus", "Document", "DocumentRule", "DocumentStatus", "DocumentType", "GoodsKind",
     "IntendedUse", "ItemAlias", "MovementKind", "Origin", "StockMovement", "ValuationMethod",
+    # stock documents and the books (issue 4)
+    "Account", "AccountKind", "BeneficiaryCategory", "Distribution", "DistributionLine", "DocumentCounter",
+    "JournalEntry", "Period", "PeriodEvent", "PeriodStatus", "Posting", "PostingEvent", "PostingRule",
+    "RecipientKind", "ReturnKind", "StockAttachment", "StockCount", "StockCountLine", "StockDocumentStatus",
+    "StockReturn", "StockReturnLine", "Transfer", "TransferLine", "WriteOff", "WriteOffLine", "WriteOffReason",
 ]
