@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+import email_validator
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -16,6 +17,9 @@ from tracker.extensions import db
 TEST_DB_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
 ON_SERVER_DB = os.environ.get("TRACKER_TEST_DB") == "url" and bool(TEST_DB_URL)
 PASSWORD = "correct-horse-42"
+#: Factory users have addresses like accountant@04053625.test; ".test" is a special-use domain
+#: that email-validator refuses outside its test mode.
+email_validator.TEST_ENVIRONMENT = True
 
 
 def database_url(tmp_path) -> str:
