@@ -15,6 +15,8 @@ SECRET_KEY: str | None = None
 #: Default interface language (uk) and the languages offered.
 BABEL_DEFAULT_LOCALE = "uk"
 LANGUAGES = ["uk", "en"]
+#: Language of `flask tracker …` messages.
+CLI_LANGUAGE = "en"
 #: Languages of donor-facing output.
 DONOR_LANGUAGES = ["uk", "en", "de"]
 BABEL_DEFAULT_TIMEZONE = "Europe/Kyiv"
@@ -40,10 +42,17 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = False
 #: Minimum password length for new passwords.
 PASSWORD_MIN_LENGTH = 10
+#: werkzeug password-hash method for new passwords.
+PASSWORD_HASH_METHOD = "scrypt"
 #: Days an API token stays valid unless another expiry is given.
 API_TOKEN_DAYS = 365
 #: Directory for uploaded files; None means ``instance/uploads``.
 UPLOAD_FOLDER: str | None = None
+#: Largest uploaded file (documents, packing lists) in bytes; larger answers 413.
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+#: Largest total an uploaded .xlsx may unpack to (sum of its parts' sizes) in bytes; more is
+#: refused as a possible zip bomb before the workbook is opened.
+XLSX_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 
 # flask-smorest / OpenAPI
 API_TITLE = "Aid Tracker API"
