@@ -367,7 +367,7 @@ def value_line(line: ConsignmentLine, valuation_on: date, lookback_days: int, *,
     line.value_uah = convert(value, rate)
 
 
-def _resolve_line(data: LineData, consignment: Consignment, errors: Errors, prefix: str = "") -> dict[str, Any]:
+def resolve_line(data: LineData, consignment: Consignment, errors: Errors, prefix: str = "") -> dict[str, Any]:
     """Check one line's input; returns column values (errors collected under ``prefix+field``)."""
     org_id = consignment.organization_id
     item = _scoped_or_error(errors, prefix + "item_id", Item, data.item_id, org_id,
@@ -445,7 +445,7 @@ def add_line(consignment: Consignment, user_id: int | None, data: LineData, *, l
     ensure_editable(consignment)
     check_version(consignment, expected_version)
     errors = Errors()
-    values = _resolve_line(data, consignment, errors)
+    values = resolve_line(data, consignment, errors)
     errors.raise_if_any()
     line = ConsignmentLine(organization_id=consignment.organization_id, consignment_id=consignment.id,
                            position=data.position or _next_position(consignment), **values)
@@ -467,7 +467,7 @@ def update_line(line: ConsignmentLine, user_id: int | None, data: LineData, *, l
     ensure_editable(consignment)
     check_version(consignment, expected_version)
     errors = Errors()
-    values = _resolve_line(data, consignment, errors)
+    values = resolve_line(data, consignment, errors)
     errors.raise_if_any()
     before = snapshot(line)
     keep_rate = values["currency"] == line.currency
@@ -514,7 +514,7 @@ def add_lines(consignment: Consignment, user_id: int | None, rows: list[LineData
     resolved = []
     for index, data in enumerate(rows, start=1):
         row_errors = Errors()
-        values = _resolve_line(data, consignment, row_errors)
+        values = resolve_line(data, consignment, row_errors)
         for key, messages in row_errors.items():
             for text in messages:
                 errors.add(_("row %(n)d", n=index), f"{key}: {text}")

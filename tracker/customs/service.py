@@ -26,6 +26,7 @@ from tracker.errors import Conflict, InvalidTransition, NotFound, ValidationFail
 from tracker.extensions import db
 from tracker.models import (
     Agreement,
+    Attachment,
     AidType,
     Category,
     Condition,
@@ -46,6 +47,7 @@ from tracker.models import (
 from tracker.models.base import utcnow
 from tracker.money import MONEY_PLACES
 from tracker.scoping import get_scoped
+from tracker.uploads import check_upload, open_stored, store_file
 from tracker.validators import Errors, check_amount, check_date, check_length, check_required
 from tracker.web.labels import label
 
@@ -366,3 +368,52 @@ def rule_summary(rule: DocumentRule) -> dict[str, Any]:
     """The conditions of a rule with "any" for empty ones (pages and API)."""
     return {"aid_type": rule.aid_type, "origin": rule.origin, "goods_kind": rule.goods_kind,
             "category_code": rule.category_code or None, "condition": rule.condition}
+
+
+# --------------------------------------------------------------------------- files
+
+#: Kinds of files a document may carry (checked from the content) and how they are served.
+ATTACHMENT_KINDS = frozenset({"pdf", "jpeg", "png", "xlsx"})
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+
+
+def safe_filename(name: str | None) -> str:
+    """The user's file name for display and download: no directories, no control characters."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?').strip(" .")
+    return cleaned[:255] or "file"
+
+
+def attach_file(document: Document, user_id: int | None, content: bytes, filename: str, *, folder: str,
+                max_bytes: int) -> Attachment:
+    """Store an uploaded file with a document: PDF, JPEG, PNG or XLSX by content, at most
+    ``max_bytes`` (413 beyond), under a random name outside ``static/``, with its SHA-256.
+
+    Errors: :class:`~tracker.uploads.FileTooLarge` (413), :class:`ValidationFailed` on ``file``.
+    """
+    kind = check_upload(content, ATTACHMENT_KINDS, max_bytes)
+    stored = store_file(content, folder)
+    attachment = Attachment(organization_id=document.organization_id, document_id=document.id,
+                            stored_name=stored.stored_name, original_name=safe_filename(filename), size=stored.size,
+                            content_type=CONTENT_TYPES[kind], sha256=stored.sha256, uploaded_by_id=user_id,
+                            uploaded_at=utcnow())
+    db.session.add(attachment)
+    db.session.flush()
+    if document.consignment is not None:
+        consignments.log_event(document.consignment, user_id, "attach_file",
+                               _("File %(name)s attached to %(type)s.", name=attachment.original_name,
+                                 type=document.document_type.code))
+    record(organization_id=document.organization_id, user_id=user_id, action="attach_file", obj=attachment,
+           after=snapshot(attachment))
+    return attachment
+
+
+def read_attachment(attachment: Attachment, folder: str) -> bytes:
+    """The stored bytes of an attachment (the caller has scoped it to the organization)."""
+    return open_stored(folder, attachment.stored_name)
