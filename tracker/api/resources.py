@@ -274,3 +274,7 @@ def blueprints() -> Iterator[ApiBlueprint]:
     yield resource_blueprint("warehouses", catalog.WAREHOUSE, s.WarehouseSchema, "Warehouses",
                              search=(Warehouse.name, Warehouse.address), order_by=(Warehouse.name,))
     yield rates_blueprint()
+    # issue 3: consignments (lines, transitions, import, checklist, declarations, documents) and stock
+    from tracker.api import consignments
+
+    yield from consignments.blueprints()
