@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests import stock_factories as sf
+from tests.stock_factories import english  # noqa: F401  (fixture)
 from tracker.errors import Conflict, DomainError, Forbidden, InvalidTransition, ValidationFailed
 from tracker.extensions import db
 from tracker.ledger import rules
@@ -27,6 +28,7 @@ from tracker.models.ledger import RULE_EVENTS
 from tracker.stock import documents as docs
 
 D = Decimal
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def account(org, code: str) -> Account:
@@ -252,3 +254,17 @@ def test_journal_entries_form_a_gap_free_hash_chain(world):
     assert [e.number for e in chain] == [1, 2]
     assert chain[0].prev_hash == "" and chain[1].prev_hash == chain[0].hash
     assert check_chain(entry_facts()) == []
+
+
+def test_acceptance_into_a_closed_period_is_refused_and_leaves_nothing(world):
+    from tracker.models import ConsignmentStatus, StockMovement
+
+    ledger.close_period(world.org.id, world.users["finance_head"].id, Role.finance_head, 2026, 10, today=sf.TODAY)
+    db.session.commit()
+    with pytest.raises(DomainError, match=r"\(2026-10\) is closed"):
+        sf.make_lot(world.org, world.partner, accepted_on=date(2026, 10, 30))
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StockMovement)) == 0
+    assert entries(world.org) == 0
+    lot = sf.make_lot(world.org, world.partner, accepted_on=date(2026, 11, 2))
+    assert lot.consignment.status == ConsignmentStatus.accepted and entries(world.org) == 1

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests import stock_factories as sf
+from tests.stock_factories import english  # noqa: F401  (fixture)
 from tracker.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from tracker.extensions import db
 from tracker.models import (
@@ -29,6 +30,7 @@ from tracker.stock import documents as docs
 from tracker.stock.balances import lot_balance
 
 D = Decimal
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def movements(org_id: int) -> list[StockMovement]:
