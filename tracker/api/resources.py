@@ -278,3 +278,7 @@ def blueprints() -> Iterator[ApiBlueprint]:
     from tracker.api import consignments
 
     yield from consignments.blueprints()
+    # issue 4: stock documents, stock card, journal, trial balance, periods, chart and rules
+    from tracker.api import books
+
+    yield from books.blueprints()
