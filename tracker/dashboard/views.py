@@ -30,4 +30,16 @@ def index():
                            at_customs=consignment_queries.at_customs(current.org.id),
                            missing_documents=consignment_queries.with_missing_documents(current.org.id),
                            deadlines=open_deadlines(current.org.id, today),
-                           overdue_ha=overdue_ha_reports(current.org.id, today))
+                           overdue_ha=overdue_ha_reports(current.org.id, today),
+                           **_expiry(current.org.id, today))
+
+
+def _expiry(organization_id: int, today: date) -> dict:
+    """Lots in stock expiring within the configured days (30 and 90 by default), expired ones first."""
+    from flask import current_app
+
+    from tracker.stock.balances import expiry_alerts
+
+    setting = current_app.config["EXPIRY_ALERT_DAYS"]
+    days = sorted(int(d) for d in (setting.split(",") if isinstance(setting, str) else setting))
+    return {"expiry_alerts": expiry_alerts(organization_id, today, days[-1]), "expiry_days": days}

@@ -25,4 +25,10 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (consignments_bp, customs_bp, document_types_bp, document_rules_bp, stock_bp, settings_bp):
         app.register_blueprint(bp)
+    # issue 4: stock documents, stock card, the books
+    from tracker.ledger.views import bp as ledger_bp
+    from tracker.stock.document_views import BLUEPRINTS as stock_document_bps
+
+    for bp in (*stock_document_bps, ledger_bp):
+        app.register_blueprint(bp)
     init_api(app)
