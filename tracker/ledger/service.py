@@ -223,8 +223,8 @@ def check_balanced(postings: Sequence[PostingLine]) -> None:
     credit = -sum((p.amount for p in postings if p.amount < 0), ZERO)
     if debit != credit:
         raise ValidationFailed("postings", _("Debits %(debit)s and credits %(credit)s differ by %(diff)s UAH: an "
-                                             "entry must balance.", debit=f"{debit:.2f}", credit=f"{credit:.2f}",
-                                             diff=f"{abs(debit - credit):.2f}"))
+                                             "entry must balance.", debit=format(debit, ".2f"),
+                                             credit=format(credit, ".2f"), diff=format(abs(debit - credit), ".2f")))
 
 
 def post_entry(organization_id: int, user_id: int | None, *, on: date, event: PostingEvent,
