@@ -104,3 +104,6 @@ DELIVERY_FOLDER: str | None = None
 #: Public address of this installation for links in e-mails, e.g. "https://aid.zhytomyr.example";
 #: None = the address of the current request (the scheduled job then cannot send links).
 PUBLIC_BASE_URL: str | None = None
+#: Dashboard expiry alerts: lots in stock expiring within these many days (ascending; the
+#: first is urgent). DOMAIN.md §8: proactive 30/60/90-day alerts limited to lots in stock.
+EXPIRY_ALERT_DAYS = (30, 90)

@@ -6,7 +6,7 @@ report_delivery (the delivery log; uq_report_delivery_key makes the monthly job 
 report_download (every download through a signed link).
 
 Revision ID: f3f5da67a9aa
-Revises: b33b89b57f0b
+Revises: 133f6deffb36
 Create Date: 2026-11-26 12:55:20.846082
 
 """
@@ -19,7 +19,7 @@ import tracker.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'f3f5da67a9aa'
-down_revision = 'b33b89b57f0b'
+down_revision = '133f6deffb36'
 branch_labels = None
 depends_on = None
 

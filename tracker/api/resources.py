@@ -277,3 +277,11 @@ def blueprints() -> Iterator[ApiBlueprint]:
     from tracker.delivery import api as delivery_api  # imports this module: late, to avoid a cycle
 
     yield from delivery_api.blueprints()
+    # issue 3: consignments (lines, transitions, import, checklist, declarations, documents) and stock
+    from tracker.api import consignments
+
+    yield from consignments.blueprints()
+    # issue 4: stock documents, stock card, journal, trial balance, periods, chart and rules
+    from tracker.api import books
+
+    yield from books.blueprints()

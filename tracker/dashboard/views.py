@@ -1,9 +1,13 @@
 """The start page: what needs attention today in the current organization."""
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template
 
+from tracker.consignments import queries as consignment_queries
+from tracker.customs.deadlines import open_deadlines, overdue_ha_reports
 from tracker.delivery.queries import attention
 from tracker.extensions import db
 from tracker.models import Agreement, ExchangeRate, Item, Partner, Warehouse
@@ -22,6 +26,22 @@ def index():
                             ("warehouses", Warehouse))
     }
     latest_rate_on = db.session.scalar(sa.select(sa.func.max(ExchangeRate.on)))
-    deliveries = attention(current.org.id, 1 + current_app.config["DELIVERY_MAX_RETRIES"])
+    today = date.today()
     return render_template("dashboard/index.html", counts=counts, latest_rate_on=latest_rate_on,
-                           deliveries=deliveries)
+                           deliveries=attention(current.org.id, 1 + current_app.config["DELIVERY_MAX_RETRIES"]),
+                           at_customs=consignment_queries.at_customs(current.org.id),
+                           missing_documents=consignment_queries.with_missing_documents(current.org.id),
+                           deadlines=open_deadlines(current.org.id, today),
+                           overdue_ha=overdue_ha_reports(current.org.id, today),
+                           **_expiry(current.org.id, today))
+
+
+def _expiry(organization_id: int, today: date) -> dict:
+    """Lots in stock expiring within the configured days (30 and 90 by default), expired ones first."""
+    from flask import current_app
+
+    from tracker.stock.balances import expiry_alerts
+
+    setting = current_app.config["EXPIRY_ALERT_DAYS"]
+    days = sorted(int(d) for d in (setting.split(",") if isinstance(setting, str) else setting))
+    return {"expiry_alerts": expiry_alerts(organization_id, today, days[-1]), "expiry_days": days}

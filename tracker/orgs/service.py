@@ -12,8 +12,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.service import record, snapshot
 from tracker.catalog.service import seed_catalogue
+from tracker.customs.seed import seed_document_rules
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.extensions import db
+from tracker.ledger.rules import seed_ledger
 from tracker.models import ApiToken, Membership, Organization, OrgKind, Role, User
 from tracker.models.base import utcnow
 from tracker.validators import Errors, check_edrpou, check_email, check_length, check_required
@@ -56,12 +58,15 @@ def _validate_org(data: OrganizationData, existing: Organization | None) -> None
 
 
 def create_organization(data: OrganizationData, user_id: int | None = None) -> Organization:
-    """Create an organization with the standard catalogue; EDRPOU valid and unique."""
+    """Create an organization with the standard catalogue, document rules, chart of accounts and posting
+    rules; EDRPOU valid and unique."""
     _validate_org(data, None)
     org = Organization(**data.__dict__)
     db.session.add(org)
     db.session.flush()
     seed_catalogue(org.id)
+    seed_document_rules(org.id)
+    seed_ledger(org.id)
     record(organization_id=org.id, user_id=user_id, action="create", obj=org, after=snapshot(org))
     return org
 

@@ -1,0 +1,1 @@
+"""Consignments of incoming aid: numbering, lines, valuation, the state machine, acceptance, import."""

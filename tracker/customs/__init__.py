@@ -1,0 +1,1 @@
+"""Customs: declarations, document types and rules, documents with files, checklists, deadlines."""

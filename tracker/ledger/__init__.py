@@ -1,0 +1,1 @@
+"""The books: chart of accounts, posting rules, journal, periods, trial balance."""

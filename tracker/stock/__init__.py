@@ -1,0 +1,1 @@
+"""The stock ledger: movements and balances per lot and warehouse."""
