@@ -5,7 +5,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from tests.factories import category, make_warehouse, unit
 from tracker.consignments import service as consignments
@@ -112,3 +114,10 @@ def ready_to_accept(org: Organization, partner: Any, user_id: int | None = None,
     file_documents(consignment, *HA_DOCUMENTS, user_id=user_id)
     return consignment
 
+
+
+@pytest.fixture
+def english(app):
+    """Service messages in English for the assertions that read them (the default locale is uk)."""
+    with force_locale("en"):
+        yield

@@ -29,9 +29,16 @@ class Api:
         return call
 
 
+def english_users(world) -> None:
+    """API errors follow the token user's locale (uk by default); the assertions read English."""
+    for user in (*world.users.values(), *world.other_users.values()):
+        user.locale = "en"
+
+
 @pytest.fixture
 def api(client, world):
     standard_rates()
+    english_users(world)
     token = factories.token_for(world.users["accountant"], world.org)
     db.session.commit()
     return Api(client, token)

@@ -9,7 +9,7 @@ from importlib import resources
 import pytest
 import sqlalchemy as sa
 
-from tests.consignment_factories import LOOKBACK, make_consignment, standard_rates
+from tests.consignment_factories import LOOKBACK, english, make_consignment, standard_rates  # noqa: F401
 from tests.factories import make_item, make_partner
 from tracker.consignments import imports, service
 from tracker.customs.checklist import build_checklist
@@ -21,6 +21,8 @@ from tracker.uploads import store_file
 DORTMUND = "packing-list-dortmund.xlsx"
 LUBLIN = "packing-list-lublin.csv"
 
+
+pytestmark = pytest.mark.usefixtures("english")
 
 def sample(name: str) -> bytes:
     return resources.files("tracker.seed").joinpath(name).read_bytes()

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from tests.consignment_factories import (
+from tests.consignment_factories import (  # noqa: F401 - english is a fixture
+    english,
     LOOKBACK,
     TODAY,
     add_line,
@@ -37,6 +38,8 @@ from tracker.models import (
     StockMovement,
 )
 from tracker.stock.queries import balances, on_hand
+
+pytestmark = pytest.mark.usefixtures("english")
 
 S = ConsignmentStatus
 

@@ -7,7 +7,15 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from tests.consignment_factories import LOOKBACK, add_line, add_rate, line_data, make_consignment, standard_rates
+from tests.consignment_factories import (  # noqa: F401 - english is a fixture
+    LOOKBACK,
+    add_line,
+    add_rate,
+    english,
+    line_data,
+    make_consignment,
+    standard_rates,
+)
 from tests.factories import category, unit
 from tracker.consignments import service
 from tracker.errors import ValidationFailed
@@ -15,6 +23,8 @@ from tracker.extensions import db
 from tracker.models import ConsignmentLine, ExchangeRate
 from tracker.rates.service import RateMissing
 
+
+pytestmark = pytest.mark.usefixtures("english")
 
 @pytest.fixture
 def consignment(world):

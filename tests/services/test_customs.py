@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.consignment_factories import (
+from tests.consignment_factories import (  # noqa: F401 - english is a fixture
+    english,
     TODAY,
     add_line,
     clear_through_customs,
@@ -35,6 +36,8 @@ from tracker.models import (
     Origin,
 )
 from tracker.settings import service as settings
+
+pytestmark = pytest.mark.usefixtures("english")
 
 S = ConsignmentStatus
 

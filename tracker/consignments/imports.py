@@ -138,7 +138,10 @@ class ImportPreview:
 
     @property
     def needs_date_format(self) -> bool:
-        return any("date format" in message for messages in self.errors.values() for message in messages)
+        """True when some date is typed as text and waits for its format to be confirmed."""
+        marker = _("%(value)s is a date typed as text; confirm its date format (for example DD.MM.YYYY) and "
+                   "import again.", value="\0").split("\0")[-1]
+        return any(marker in message for messages in self.errors.values() for message in messages)
 
 
 @dataclass(frozen=True)
