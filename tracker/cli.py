@@ -1,18 +1,39 @@
 """``flask tracker …`` commands. They parse arguments, call services and commit once."""
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from tracker.errors import DomainError
 from tracker.extensions import db
 
-tracker_cli = AppGroup("tracker", help="Aid Tracker administration.")
+class TrackerGroup(AppGroup):
+    """Commands speak the CLI_LANGUAGE (English by default), also in the services' messages."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
+        wrap = super().command(*args, **kwargs)
+
+        def decorator(f: Callable[..., Any]) -> click.Command:
+            @functools.wraps(f)
+            def in_cli_language(*a: Any, **kw: Any) -> Any:
+                with force_locale(current_app.config.get("CLI_LANGUAGE", "en")):
+                    return f(*a, **kw)
+
+            return wrap(in_cli_language)
+
+        return decorator
+
+
+tracker_cli = TrackerGroup("tracker", help="Aid Tracker administration.")
 
 
 def _fail(exc: DomainError) -> None:

@@ -15,6 +15,8 @@ SECRET_KEY: str | None = None
 #: Default interface language (uk) and the languages offered.
 BABEL_DEFAULT_LOCALE = "uk"
 LANGUAGES = ["uk", "en"]
+#: Language of `flask tracker …` messages.
+CLI_LANGUAGE = "en"
 #: Languages of donor-facing output.
 DONOR_LANGUAGES = ["uk", "en", "de"]
 BABEL_DEFAULT_TIMEZONE = "Europe/Kyiv"
@@ -40,6 +42,8 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = False
 #: Minimum password length for new passwords.
 PASSWORD_MIN_LENGTH = 10
+#: werkzeug password-hash method for new passwords.
+PASSWORD_HASH_METHOD = "scrypt"
 #: Days an API token stays valid unless another expiry is given.
 API_TOKEN_DAYS = 365
 #: Directory for uploaded files; None means ``instance/uploads``.

@@ -76,8 +76,8 @@ class SafeDate(fields.Date):
 class SafeInt(fields.Integer):
     """A 32-bit positive id (larger numbers would overflow PostgreSQL's integer columns)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(strict=True, **kwargs)
+    def __init__(self, *, strict: bool = True, **kwargs: Any) -> None:
+        super().__init__(strict=strict, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
         if isinstance(value, Decimal) and value == value.to_integral_value():
@@ -86,3 +86,14 @@ class SafeInt(fields.Integer):
         if not 0 < result < 2**31:
             raise ValidationError(str(_l("Not a valid id.")))
         return result
+
+
+def rule(check: Any) -> Any:
+    """A marshmallow validator from a ``tracker.validators.check_*`` function (one rule, one place)."""
+
+    def validate(value: Any) -> None:
+        message = check(value)
+        if message:
+            raise ValidationError(message)
+
+    return validate
