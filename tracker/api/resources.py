@@ -274,6 +274,10 @@ def blueprints() -> Iterator[ApiBlueprint]:
     yield resource_blueprint("warehouses", catalog.WAREHOUSE, s.WarehouseSchema, "Warehouses",
                              search=(Warehouse.name, Warehouse.address), order_by=(Warehouse.name,))
     yield rates_blueprint()
+    # issue 3: consignments (lines, transitions, import, checklist, declarations, documents) and stock
+    from tracker.api import consignments
+
+    yield from consignments.blueprints()
     from tracker.reports.api import reports_blueprint
 
     yield reports_blueprint()
