@@ -1,34 +1,39 @@
 """Lots in stock and stock documents for tests, made through the real services."""
 from __future__ import annotations
 
-import itertools
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from tests.factories import category, make_warehouse, unit
+from tracker.consignments import service as consignments
 from tracker.extensions import db
 from tracker.models import (
     AidType,
-    Consignment,
     ConsignmentLine,
     ConsignmentStatus,
     GoodsKind,
     IntendedUse,
-    MovementKind,
     Organization,
     Origin,
     Role,
-    StockMovement,
     Warehouse,
 )
 from tracker.stock import documents as docs
 
 TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def english(app):
+    """Messages in English (the msgids), so tests can read them whatever the default language."""
+    with force_locale("en"):
+        yield
 ACCEPTED_ON = date(2026, 11, 14)
-_numbers = itertools.count(1)
 
 
 def warehouse(org: Organization, name: str = "Центральний склад") -> Warehouse:
@@ -41,31 +46,23 @@ def make_lot(org: Organization, partner: Any, *, name: str = "Спальний �
              aid_type: AidType = AidType.humanitarian, intended_use: IntendedUse = IntendedUse.distribution,
              accepted_on: date = ACCEPTED_ON, into: Warehouse | None = None, user_id: int | None = None,
              item_id: int | None = None) -> ConsignmentLine:
-    """An accepted consignment with one line, received into the warehouse, with its receipt
-    movement and acceptance entry (the acceptance path: receipt then ``post_acceptance_entry``)."""
+    """One lot in stock: a domestic consignment in UAH with one line, accepted into the warehouse
+    through the real acceptance (receipt movement and journal entry in one transaction)."""
     into = into or warehouse(org)
-    consignment = Consignment(
-        organization_id=org.id, number=f"2026-T{next(_numbers):04d}", aid_type=aid_type, origin=Origin.domestic,
-        goods_kind=GoodsKind.goods, status=ConsignmentStatus.accepted, partner_id=partner.id, currency="UAH",
-        warehouse_id=into.id, valuation_on=accepted_on, accepted_on=accepted_on, arrived_on=accepted_on,
-        commission_members="Commission")
-    db.session.add(consignment)
-    db.session.flush()
+    kind = category(org, category_code)
     qty, value = Decimal(quantity), Decimal(value_uah)
-    line = ConsignmentLine(
-        organization_id=org.id, consignment_id=consignment.id, position=1, name=name, item_id=item_id,
-        category_id=category(org, category_code).id, unit_id=unit(org, "pcs").id, quantity=qty,
-        unit_value=(value / qty).quantize(Decimal("0.0001")), currency="UAH", value=value, rate=Decimal("1"),
-        rate_on=accepted_on, value_uah=value, lot=lot, expiry_on=expiry_on, intended_use=intended_use)
-    db.session.add(line)
-    db.session.flush()
-    db.session.add(StockMovement(organization_id=org.id, on=accepted_on, kind=MovementKind.receipt, line_id=line.id,
-                                 warehouse_id=into.id, quantity=qty, value_uah=value, source_type="consignment",
-                                 source_id=consignment.id, user_id=user_id))
-    db.session.flush()
-    db.session.refresh(consignment)
-    docs.post_acceptance_entry(consignment, user_id)
-    return line
+    consignment = consignments.create_consignment(org.id, user_id, consignments.ConsignmentData(
+        aid_type=aid_type, origin=Origin.domestic, partner_id=partner.id, currency="UAH", valuation_on=accepted_on,
+        goods_kind=GoodsKind.goods, warehouse_id=into.id, commission_members="O. Bondar, accountant\nP. Melnyk"))
+    consignments.add_line(consignment, user_id, consignments.LineData(
+        name=name, quantity=qty, currency="UAH", category_id=kind.id, unit_id=unit(org, "pcs").id, item_id=item_id,
+        unit_value=(value / qty).quantize(Decimal("0.0001")), lot=lot or ("L-1" if kind.needs_expiry else ""),
+        expiry_on=expiry_on or (date(2030, 1, 1) if kind.needs_expiry else None),
+        serial="SN-1" if kind.needs_serial else "", intended_use=intended_use), lookback_days=4)
+    consignments.transition(consignment, user_id, consignments.TransitionData(
+        to=ConsignmentStatus.accepted, on=accepted_on, override_reason="Test data: papers kept elsewhere"),
+        today=TODAY, role=Role.finance_head)
+    return consignment.lines[0]
 
 
 def line(lot: ConsignmentLine, quantity: str, warehouse_id: int | None = None, **over: Any) -> docs.LineInput:

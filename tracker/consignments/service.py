@@ -730,6 +730,12 @@ def transition(consignment: Consignment, user_id: int | None, data: TransitionDa
         _flush(consignment)
         movements = post_receipt(consignment, user_id, on) if stocked_lines(consignment) else []
         message = (message + " " if message else "") + _("%(n)d stock receipts posted.", n=len(movements))
+        # The books follow in the same transaction (refused in a closed period, like any posting).
+        from tracker.stock.documents import post_acceptance_entry
+
+        entry = post_acceptance_entry(consignment, user_id)
+        if entry is not None:
+            message += " " + _("Journal entry %(number)d.", number=entry.number)
     _flush(consignment)
     log_event(consignment, user_id, "transition", message, from_status=current.value, to_status=target.value)
     record(organization_id=consignment.organization_id, user_id=user_id, action="transition", obj=consignment,
