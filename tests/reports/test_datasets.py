@@ -296,3 +296,23 @@ def test_headers_and_words_follow_the_language(books):
     assert uk.section.columns[0].label != en.section.columns[0].label
     assert en.meta.labels.total == "Total" and uk.meta.labels.total == "Разом"
     assert rows(uk)[0].status != rows(en)[0].status == "Posted"
+
+
+def test_receipts_per_consignment_equal_the_consignment_totals_of_its_page(books):
+    from tracker.consignments.service import totals
+
+    lines = rows(datasets.receipts(books.world.org.id, *PERIOD))
+    for consignment in (books.consignment, books.bags.consignment, books.insulin.consignment):
+        mine = sum((r.value_uah for r in lines if r.number == consignment.number), ZERO)
+        assert mine == totals(consignment).value_uah
+
+
+def test_customs_register_uses_the_checklist_and_deadline_of_the_consignment_page(books):
+    from tracker.customs.checklist import build_checklist
+    from tracker.customs.deadlines import deadline
+
+    today = date(2026, 11, 26)
+    (row,) = rows(datasets.customs(books.world.org.id, *PERIOD, today=today))
+    checklist = build_checklist(books.consignment)
+    assert (row.documents_present, row.documents_missing) == (len(checklist.present), len(checklist.missing))
+    assert row.days_left == deadline(books.consignment, today).days_left
