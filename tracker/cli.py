@@ -220,4 +220,6 @@ def send_donor_reports_command(period: str, partner_id: int | None, dry_run: boo
 
 
 def register_cli(app: Flask) -> None:
+    import tracker.reports.cli  # noqa: F401 - registers `flask tracker export`
+
     app.cli.add_command(tracker_cli)

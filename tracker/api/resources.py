@@ -285,3 +285,6 @@ def blueprints() -> Iterator[ApiBlueprint]:
     from tracker.api import books
 
     yield from books.blueprints()
+    from tracker.reports.api import reports_blueprint
+
+    yield reports_blueprint()

@@ -13,9 +13,10 @@ def register_blueprints(app: Flask) -> None:
     from tracker.orgs.views import bp as orgs_bp
     from tracker.partners.views import agreements_bp, partners_bp
     from tracker.rates.views import bp as rates_bp
+    from tracker.reports.views import bp as reports_bp
 
     for bp in (auth_bp, dashboard_bp, orgs_bp, partners_bp, agreements_bp, categories_bp, units_bp, items_bp,
-               warehouses_bp, rates_bp, delivery_bp):
+               warehouses_bp, rates_bp, delivery_bp, reports_bp):
         app.register_blueprint(bp)
     # issue 3: consignments, customs, stock, settings
     from tracker.consignments.views import bp as consignments_bp
