@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+import email_validator
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -12,6 +13,10 @@ from flask.testing import FlaskClient
 
 from tracker import create_app, normalize_database_url
 from tracker.extensions import db
+
+# Factory users have addresses under the reserved .test domain, which email-validator refuses
+# outside its test environment.
+email_validator.TEST_ENVIRONMENT = True
 
 TEST_DB_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
 ON_SERVER_DB = os.environ.get("TRACKER_TEST_DB") == "url" and bool(TEST_DB_URL)

@@ -148,14 +148,18 @@ def import_rates_command(file: Path) -> None:
 
 @tracker_cli.command("check")
 def check_command() -> None:
-    """Verify the data: audit chain (and, as the books grow, stock and ledger); non-zero exit on problems."""
-    from tracker.audit.service import verify_chain
+    """Verify the data (audit chain; the books' checks as they are added); every broken record is
+    printed by id, and the exit status is non-zero on any problem."""
+    from tracker.checks import run_checks
 
-    problems = [f"audit event {p.event_id} (organization {p.organization_id}): {p.message}" for p in verify_chain()]
-    for problem in problems:
-        click.echo(problem)
-    if problems:
-        click.echo(f"{len(problems)} problem(s) found.")
+    total = 0
+    for name, problems in run_checks().items():
+        click.echo(f"{name}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+        for problem in problems:
+            click.echo(f"  {problem}")
+        total += len(problems)
+    if total:
+        click.echo(f"{total} problem(s) found.")
         sys.exit(1)
     click.echo("All checks passed.")
 

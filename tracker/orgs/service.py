@@ -120,7 +120,11 @@ def set_password(user: User, password: str, *, min_length: int, actor_id: int | 
         raise ValidationFailed("password", error)
     user.password_hash = generate_password_hash(password)
     db.session.flush()
-    record(organization_id=None, user_id=actor_id, action="set_password", obj=user)
+    # audited in every organization of the user, so each one's admins and auditors see it
+    organization_ids = db.session.scalars(sa.select(Membership.organization_id).where(
+        Membership.user_id == user.id).order_by(Membership.organization_id)).all()
+    for organization_id in organization_ids or [None]:
+        record(organization_id=organization_id, user_id=actor_id, action="set_password", obj=user)
 
 
 def user_by_email(email: str) -> User | None:
@@ -143,6 +147,13 @@ def authenticate(email: str, password: str, ip: str = "") -> User | None:
         record(organization_id=membership.organization_id, user_id=user.id, action="sign_in", obj=user,
                after={"ip": ip})
     return user
+
+
+def sign_out(user: User, ip: str = "") -> None:
+    """Audit a sign-out in each of the user's organizations."""
+    for membership in user.memberships:
+        record(organization_id=membership.organization_id, user_id=user.id, action="sign_out", obj=user,
+               after={"ip": ip})
 
 
 def add_membership(organization_id: int, user: User, role: Role, actor_id: int | None = None) -> Membership:
