@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import email_validator
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 
 from tracker import create_app, normalize_database_url
@@ -52,6 +52,14 @@ def make_app(tmp_path, **overrides) -> Flask:
     }
     config.update(overrides)
     app = create_app(config)
+
+    def fresh_request_globals() -> None:
+        # The app fixture keeps one app context pushed, so ``g`` outlives a test request; drop
+        # what a request derives from its own credentials (as a fresh context in production would).
+        for name in ("actor", "api_token", "_login_user"):
+            g.pop(name, None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_globals)
     with app.app_context():
         if ON_SERVER_DB:
             if not _schema_ready:

@@ -74,10 +74,14 @@ class SafeDate(fields.Date):
 
 
 class SafeInt(fields.Integer):
-    """A 32-bit positive id (larger numbers would overflow PostgreSQL's integer columns)."""
+    """A 32-bit positive id (larger numbers would overflow PostgreSQL's integer columns).
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(strict=True, **kwargs)
+    Strict (JSON numbers only) by default; query-string arguments arrive as text, so their
+    schemas use ``SafeInt(strict=False)``.
+    """
+
+    def __init__(self, *, strict: bool = True, **kwargs: Any) -> None:
+        super().__init__(strict=strict, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
         if isinstance(value, Decimal) and value == value.to_integral_value():

@@ -59,7 +59,7 @@ class AgreementSchema(Schema):
 
 
 class AgreementArgsSchema(SearchArgsSchema):
-    partner_id = SafeInt()
+    partner_id = SafeInt(strict=False)
     kind = fields.Enum(AgreementKind, by_value=True)
 
 
@@ -92,7 +92,7 @@ class ItemSchema(Schema):
 
 
 class ItemArgsSchema(SearchArgsSchema):
-    category_id = SafeInt()
+    category_id = SafeInt(strict=False)
 
 
 class WarehouseSchema(Schema):

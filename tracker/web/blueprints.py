@@ -6,6 +6,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from tracker.api import init_api
+    from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.catalog.views import categories_bp, items_bp, units_bp, warehouses_bp
     from tracker.dashboard.views import bp as dashboard_bp
@@ -14,6 +15,6 @@ def register_blueprints(app: Flask) -> None:
     from tracker.rates.views import bp as rates_bp
 
     for bp in (auth_bp, dashboard_bp, orgs_bp, partners_bp, agreements_bp, categories_bp, units_bp, items_bp,
-               warehouses_bp, rates_bp):
+               warehouses_bp, rates_bp, audit_bp):
         app.register_blueprint(bp)
     init_api(app)

@@ -211,6 +211,10 @@ def init_app(app: Flask) -> None:
             "languages": app.config["LANGUAGES"],
         }
 
+    from tracker.idempotency.web import once_token
+
+    app.jinja_env.globals["once_token"] = once_token
+
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["amount"] = format_amount
     app.jinja_env.filters["enum_label"] = enum_label
