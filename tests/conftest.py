@@ -56,7 +56,7 @@ def make_app(tmp_path, **overrides) -> Flask:
     def fresh_request_globals() -> None:
         # The app fixture keeps one app context pushed, so ``g`` outlives a test request; drop
         # what a request derives from its own credentials (as a fresh context in production would).
-        for name in ("actor", "api_token", "_login_user"):
+        for name in ("actor", "api_token", "_login_user", "csrf_token"):
             g.pop(name, None)
 
     app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_globals)

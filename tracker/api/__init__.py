@@ -72,13 +72,15 @@ api = TrackerApi(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_nam
 def authenticate_request() -> None:
     """Resolve the bearer token into ``g.actor``; 401 without a valid one, 403 for a role that
     may only read when the request writes."""
-    from tracker.orgs.service import resolve_token
+    from tracker.orgs.service import resolve_token, touch_token
 
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     token = resolve_token(raw.strip()) if scheme.lower() == "bearer" and raw.strip() else None
     if token is None:
         abort(401)
+    if touch_token(token):
+        db.session.commit()  # its own small transaction, before the handler's
     membership = next(m for m in token.user.memberships if m.organization_id == token.organization_id)
     g.actor = Actor(user=token.user, org=token.organization, role=membership.role)
     g.api_token = token

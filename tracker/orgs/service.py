@@ -251,3 +251,27 @@ def resolve_token(raw: str, now: datetime | None = None) -> ApiToken | None:
     if not any(m.organization_id == token.organization_id for m in token.user.memberships):
         return None
     return token
+
+
+#: A token's ``last_used_at`` is refreshed at most this often (no write on every API request).
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def touch_token(token: ApiToken, now: datetime | None = None) -> bool:
+    """Record that the token was used; True when ``last_used_at`` changed (the caller commits).
+
+    At most once per TOKEN_TOUCH_INTERVAL; the condition is in the UPDATE itself, so concurrent
+    requests with one token write it once.
+    """
+    now = now or utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_TOUCH_INTERVAL:
+        return False
+    result = db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.id == token.id, sa.or_(ApiToken.last_used_at.is_(None),
+                                               ApiToken.last_used_at <= now - TOKEN_TOUCH_INTERVAL))
+        .values(last_used_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+

@@ -11,6 +11,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from tracker.errors import DomainError
@@ -173,6 +174,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         return render_error(exc.status, exc.message, exc.errors)
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(exc: StaleDataError):
+        # optimistic locking (tracker.concurrency): another transaction updated the row first
+        return render_error(409, str(_l("Someone else saved this record at the same moment. Reload the page "
+                                        "to see their changes, then make yours again.")))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
