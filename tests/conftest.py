@@ -2,6 +2,7 @@
 database named by TRACKER_TEST_DATABASE_URL. Data is made through the real services."""
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 
@@ -10,13 +11,19 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask, g
 from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 
 from tracker import create_app, normalize_database_url
 from tracker.extensions import db
+from tracker.orgs import service as orgs_service
 
 # Factory users have addresses under the reserved .test domain, which email-validator refuses
 # outside its test environment.
 email_validator.TEST_ENVIRONMENT = True
+
+# Test users' passwords are hashed cheaply: scrypt's deliberate cost (~0.2 s a hash, eight users
+# per ``world``) would otherwise dominate the suite's time. Production keeps Werkzeug's default.
+orgs_service.generate_password_hash = functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
 
 TEST_DB_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
 ON_SERVER_DB = os.environ.get("TRACKER_TEST_DB") == "url" and bool(TEST_DB_URL)

@@ -8,24 +8,23 @@ after every write to prove it.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
 from tests import access_table as t
 from tests.conftest import PASSWORD
+from tests.dbstate import database_state
 from tests.factories import token_for
 from tracker.extensions import db
 
 MISSING_ID = "2147483000"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 #: Not compared before/after a write: the trail records refused sign-ins, exports etc. on purpose.
-UNCOMPARED_TABLES = {"audit_event", "audit_chain_head"}
-UNCOMPARED_COLUMNS = {("api_token", "last_used_at"), ("user", "last_login_at")}
+UNCOMPARED_TABLES = frozenset({"audit_event", "audit_chain_head"})
+UNCOMPARED_COLUMNS = frozenset({("api_token", "last_used_at"), ("user", "last_login_at")})
 
 
 def _rules(app: Flask):
@@ -82,16 +81,7 @@ def _session_cookie(app: Flask, email: str) -> str:
 
 
 def _database_state() -> str:
-    """A digest of every row of every compared table (read on a separate connection)."""
-    digest = hashlib.sha256()
-    with db.engine.connect() as conn:
-        for table in db.metadata.sorted_tables:
-            if table.name in UNCOMPARED_TABLES:
-                continue
-            columns = [c for c in table.columns if (table.name, c.name) not in UNCOMPARED_COLUMNS]
-            for row in conn.execute(sa.select(*columns).order_by(*table.primary_key.columns)):
-                digest.update(repr((table.name, tuple(row))).encode())
-    return digest.hexdigest()
+    return database_state(UNCOMPARED_TABLES, UNCOMPARED_COLUMNS)
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)

@@ -7,6 +7,7 @@ switched off so that pages and API share one error path).
 """
 from __future__ import annotations
 
+import http
 import json
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,8 @@ from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from flask_smorest.arguments import ArgumentsMixin
+from flask_smorest.utils import prepare_response
+from marshmallow import RAISE
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -27,12 +30,16 @@ from tracker.models import Role
 from tracker.web.access import EDIT_ROLES, Actor
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+PROBLEM_JSON = "application/problem+json"
 
 
 class DecimalFlaskParser(FlaskParser):
     """webargs parser reading JSON numbers as Decimal and refusing NaN/Infinity."""
 
     DEFAULT_VALIDATION_STATUS = 422
+    #: Unknown query parameters are refused (422), not ignored: a mistyped filter
+    #: (``?partner=3`` for ``?partner_id=3``) must not silently return an unfiltered list.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
 
     def _raw_load_json(self, req: flask.Request) -> Any:
         if not is_json_request(req):
@@ -53,8 +60,25 @@ ArgumentsMixin.ARGUMENTS_PARSER = DecimalFlaskParser()
 
 class TrackerApi(Api):
     ERROR_SCHEMA = ProblemSchema
+
     def _register_error_handlers(self) -> None:
         """Errors are rendered by the application's handlers (one problem+json path)."""
+
+    def _register_responses(self) -> None:
+        """flask-smorest's default responses, with errors documented as ``application/problem+json``
+        (what the application sends), so that undocumented error codes (400 for a malformed JSON
+        body, 405, 413) still match the ``default`` response of every operation."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+                content_type = PROBLEM_JSON
+            prepare_response(response, self.spec, content_type)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Error (application/problem+json)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
 
 
 def schema_name(schema: Any) -> str:
