@@ -164,5 +164,36 @@ def check_command() -> None:
     click.echo("All checks passed.")
 
 
+@tracker_cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write a consistent, portable backup (every table and the uploads) to FILE (a .zip)."""
+    from tracker.backup import BackupError, dump
+
+    try:
+        info = dump(file)
+    except BackupError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Backed up {info.rows} rows of {info.tables} tables and {info.files} uploaded files "
+               f"(schema revision {info.schema_revision}) to {file}")
+
+
+@tracker_cli.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace the content of a database that is not empty.")
+def restore_command(file: Path, force: bool) -> None:
+    """Restore a backup made by `flask tracker backup` (same schema revision), all or nothing."""
+    from tracker.backup import BackupError, restore
+
+    try:
+        info = restore(file, force=force)
+    except BackupError as exc:
+        click.echo(f"Error: {exc}. Nothing was changed.", err=True)
+        sys.exit(1)
+    click.echo(f"Restored {info.rows} rows of {info.tables} tables and {info.files} uploaded files "
+               f"(schema revision {info.schema_revision}) from {file}")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(tracker_cli)
