@@ -131,6 +131,7 @@ def create_token_command(email: str, edrpou: str | None, days: int | None, name:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_rates_command(file: Path) -> None:
     """Import NBU rates from the NBU JSON feed format or a date,currency,rate CSV (all or nothing)."""
+    from tracker.crashpoints import pause_before_commit
     from tracker.rates.service import import_rates
 
     limit = current_app.config["RATES_IMPORT_MAX_BYTES"]
@@ -139,6 +140,7 @@ def import_rates_command(file: Path) -> None:
         sys.exit(1)
     try:
         result = import_rates(file.read_bytes(), None, None)
+        pause_before_commit("import-rates", f"({result.created} rates written, not committed)")
         db.session.commit()
     except DomainError as exc:
         _fail(exc)
