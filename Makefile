@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export FLASK_APP := tracker:create_app
 
-.PHONY: run test bench install translations clean-venv
+.PHONY: run test bench install translations i18n clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP) translations
 
+# Compile the message catalogs (.mo, git-ignored); a broken catalog stops the build with its errors.
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d tracker/translations -D messages >/dev/null 2>&1 || \
-	  $(BIN)/pybabel compile -d tracker/translations -D messages
+	BIN=$(BIN) scripts/i18n.sh compile
+
+# Developers: re-extract the strings and merge them into the catalogs (see scripts/i18n.sh).
+i18n: $(STAMP)
+	BIN=$(BIN) scripts/i18n.sh update
 
 run: install
 	$(BIN)/flask db upgrade

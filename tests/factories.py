@@ -27,7 +27,7 @@ def make_org(edrpou: str = "04053625", **over: Any) -> Organization:
 
 def make_user(org: Organization, role: Role | str, email: str | None = None, **over: Any) -> User:
     role = Role(role)
-    email = email or f"{role.value}@{org.edrpou}.test"
+    email = email or f"{role.value}@org{org.edrpou}.example.org"
     user = orgs.user_by_email(email) or orgs.create_user(orgs.UserData(email=email, **over), PASSWORD, min_length=10)
     orgs.add_membership(org.id, user, role)
     return user

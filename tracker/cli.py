@@ -1,18 +1,39 @@
 """``flask tracker …`` commands. They parse arguments, call services and commit once."""
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from tracker.errors import DomainError
 from tracker.extensions import db
 
-tracker_cli = AppGroup("tracker", help="Aid Tracker administration.")
+class TrackerGroup(AppGroup):
+    """Commands speak the CLI_LANGUAGE (English by default), also in the services' messages."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
+        wrap = super().command(*args, **kwargs)
+
+        def decorator(f: Callable[..., Any]) -> click.Command:
+            @functools.wraps(f)
+            def in_cli_language(*a: Any, **kw: Any) -> Any:
+                with force_locale(current_app.config.get("CLI_LANGUAGE", "en")):
+                    return f(*a, **kw)
+
+            return wrap(in_cli_language)
+
+        return decorator
+
+
+tracker_cli = TrackerGroup("tracker", help="Aid Tracker administration.")
 
 
 def _fail(exc: DomainError) -> None:
@@ -195,6 +216,40 @@ def restore_command(file: Path, force: bool) -> None:
         sys.exit(1)
     click.echo(f"Restored {info.rows} rows of {info.tables} tables and {info.files} uploaded files "
                f"(schema revision {info.schema_revision}) from {file}")
+
+
+@tracker_cli.command("send-donor-reports")
+@click.option("--period", required=True, metavar="YYYY-MM",
+              help="The month that ended; quarterly partners get the quarter ending with it.")
+@click.option("--partner", "partner_id", type=int, default=None, help="Only this partner (its id).")
+@click.option("--dry-run", is_flag=True, help="List what would be sent and retried; write and send nothing.")
+def send_donor_reports_command(period: str, partner_id: int | None, dry_run: bool) -> None:
+    """Send every due donor summary for the period by e-mail, once (for cron), and retry failed
+    deliveries a bounded number of times. Exit status 1 when anything failed or needs attention."""
+    from tracker.delivery import runner
+    from tracker.delivery.mailer import SmtpSettings
+    from tracker.delivery.periods import parse_month
+    from tracker.delivery.service import DeliveryConfig
+
+    try:
+        month = parse_month(period)
+        smtp = None if dry_run else SmtpSettings.from_config(current_app.config)
+        report = runner.run_scheduled(month, DeliveryConfig.from_config(current_app.config), smtp,
+                                      partner_id=partner_id, dry_run=dry_run)
+    except DomainError as exc:
+        _fail(exc)
+    for line in report.lines:
+        click.echo(line)
+    for problem in report.problems:
+        click.echo(f"Problem: {problem}", err=True)
+    if dry_run:
+        click.echo(f"Dry run for {month.key}: {report.planned} e-mail(s) would be sent or retried, "
+                   f"{report.skipped} already done; nothing was written or sent.")
+    else:
+        click.echo(f"{month.key}: {report.sent} sent, {report.failed} failed, {report.skipped} already done, "
+                   f"{report.retried} retried.")
+    if not report.ok:
+        sys.exit(1)
 
 
 def register_cli(app: Flask) -> None:

@@ -15,6 +15,8 @@ SECRET_KEY: str | None = None
 #: Default interface language (uk) and the languages offered.
 BABEL_DEFAULT_LOCALE = "uk"
 LANGUAGES = ["uk", "en"]
+#: Language of `flask tracker …` messages.
+CLI_LANGUAGE = "en"
 #: Languages of donor-facing output.
 DONOR_LANGUAGES = ["uk", "en", "de"]
 BABEL_DEFAULT_TIMEZONE = "Europe/Kyiv"
@@ -40,12 +42,19 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = False
 #: Minimum password length for new passwords.
 PASSWORD_MIN_LENGTH = 10
+#: werkzeug password-hash method for new passwords.
+PASSWORD_HASH_METHOD = "scrypt"
 #: Days an API token stays valid unless another expiry is given.
 API_TOKEN_DAYS = 365
 #: Most events one audit-trail export holds (newest first); narrow the filter for older ones.
 AUDIT_EXPORT_MAX_ROWS = 100_000
 #: Directory for uploaded files; None means ``instance/uploads``.
 UPLOAD_FOLDER: str | None = None
+#: Largest uploaded file (documents, packing lists) in bytes; larger answers 413.
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+#: Largest total an uploaded .xlsx may unpack to (sum of its parts' sizes) in bytes; more is
+#: refused as a possible zip bomb before the workbook is opened.
+XLSX_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 
 # flask-smorest / OpenAPI
 API_TITLE = "Aid Tracker API"
@@ -66,3 +75,34 @@ API_SPEC_OPTIONS = {
 RATE_LOOKBACK_DAYS = 4
 #: Largest rates import file in bytes.
 RATES_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+# Donor delivery (e-mail). The password is never written in a file of the repository: set it
+# in the environment as TRACKER_SMTP_PASSWORD (read as is, even when it looks like a number).
+#: SMTP server that sends donor e-mails; empty = e-mail not configured (sending is refused).
+SMTP_HOST = ""
+#: SMTP port: 587 for STARTTLS (submission), 465 for SSL, 25 for a plain local relay.
+SMTP_PORT = 587
+#: Transport security: "starttls" (upgrade after connecting), "ssl" (TLS from the start) or "none".
+SMTP_SECURITY = "starttls"
+#: SMTP user name; empty = no authentication.
+SMTP_USER = ""
+#: SMTP password; None = taken from the environment variable TRACKER_SMTP_PASSWORD.
+SMTP_PASSWORD: str | None = None
+#: From address of donor e-mails, e.g. "Zhytomyr City Council <aid@zhytomyr-rada.example>".
+SMTP_SENDER = ""
+#: Seconds to wait for the SMTP server (connect and each reply).
+SMTP_TIMEOUT = 30
+#: Largest PDF sent as an attachment, in bytes; a larger one is sent as a signed download link.
+DELIVERY_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+#: Days a signed download link works.
+DELIVERY_LINK_DAYS = 30
+#: A failed delivery is retried by the next scheduled runs at most this many times.
+DELIVERY_MAX_RETRIES = 3
+#: A delivery still "pending" this many minutes after its attempt started was interrupted (crash,
+#: killed job): it is marked "uncertain" and left to a person, never re-sent automatically.
+DELIVERY_STALE_MINUTES = 60
+#: Folder for the PDFs that were sent (named by their SHA-256); None = ``<UPLOAD_FOLDER>/deliveries``.
+DELIVERY_FOLDER: str | None = None
+#: Public address of this installation for links in e-mails, e.g. "https://aid.zhytomyr.example";
+#: None = the address of the current request (the scheduled job then cannot send links).
+PUBLIC_BASE_URL: str | None = None

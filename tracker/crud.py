@@ -33,6 +33,9 @@ TABLE_LABELS: dict[str, Any] = {
     "consignment_line": _l("consignment lines"),
     "stock_movement": _l("stock movements"),
     "item_alias": _l("remembered item names"),
+    "report_recipient": _l("report recipients"),
+    "report_schedule": _l("report schedule"),
+    "report_delivery": _l("report deliveries"),
 }
 
 

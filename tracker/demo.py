@@ -103,6 +103,16 @@ def load_demo(password: str = DEMO_PASSWORD) -> bool:
         valid_to=date(2027, 12, 31), budget_amount=Decimal("250000.00"), budget_currency="EUR",
         ita_registration_number="4521-06", ita_registered_on=date(2026, 4, 15)))
 
+    # Journey 3: Dortmund gets its monthly summary in German, Lublin its own in English.
+    from tracker.delivery import service as delivery
+
+    delivery.create_recipient(council.id, actor_id, dortmund.id, delivery.RecipientData(
+        "Julia Becker", "partnerschaft@dortmund.example", "de"))
+    delivery.create_recipient(council.id, actor_id, lublin.id, delivery.RecipientData(
+        "Anna Nowak", "wspolpraca@lublin.example", "en"))
+    for partner in (dortmund, lublin):
+        delivery.set_frequency(council.id, actor_id, partner.id, "monthly")
+
     categories = {c.code: c.id for c in db.session.scalars(sa.select(Category).where(
         Category.organization_id == council.id))}
     units = {u.code: u.id for u in db.session.scalars(sa.select(Unit).where(Unit.organization_id == council.id))}

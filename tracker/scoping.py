@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from tracker.errors import NotFound
 from tracker.extensions import db
@@ -26,10 +27,15 @@ def get_scoped(model: type[T], object_id: Any, organization_id: int) -> T:
     try:
         key = int(object_id)
     except (TypeError, ValueError):
-        raise NotFound(f"{model.__name__} {object_id}") from None
+        raise _not_found(model, object_id) from None
     if not 0 < key < 2**31:
-        raise NotFound(f"{model.__name__} {object_id}")
+        raise _not_found(model, object_id)
     obj = db.session.get(model, key)
     if obj is None or obj.organization_id != organization_id:  # type: ignore[attr-defined]
-        raise NotFound(f"{model.__name__} {object_id}")
+        raise _not_found(model, object_id)
     return obj
+
+
+def _not_found(model: type[Any], object_id: Any) -> NotFound:
+    return NotFound(_("No such object in your organization: %(object)s %(id)s.",
+                      object=model.__name__, id=object_id))

@@ -6,7 +6,7 @@ chain; existing chains get their head from their last event.
 idempotency_key: one row per use of an Idempotency-Key header or one-time form token.
 
 Revision ID: 83decec36e90
-Revises: b33b89b57f0b
+Revises: f3f5da67a9aa
 Create Date: 2026-11-26 12:31:13.515687
 
 """
@@ -19,7 +19,7 @@ import tracker.models.types
 
 # revision identifiers, used by Alembic.
 revision = '83decec36e90'
-down_revision = 'b33b89b57f0b'
+down_revision = 'f3f5da67a9aa'
 branch_labels = None
 depends_on = None
 

@@ -90,3 +90,14 @@ class SafeInt(fields.Integer):
         if not 0 < result < 2**31:
             raise ValidationError(str(_l("Not a valid id.")))
         return result
+
+
+def rule(check: Any) -> Any:
+    """A marshmallow validator from a ``tracker.validators.check_*`` function (one rule, one place)."""
+
+    def validate(value: Any) -> None:
+        message = check(value)
+        if message:
+            raise ValidationError(message)
+
+    return validate

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, current_app, g
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Blueprint as ApiBlueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema
@@ -228,7 +229,7 @@ def rates_blueprint() -> ApiBlueprint:
             try:
                 day = date.fromisoformat(on)
             except ValueError:
-                errors["on"] = ["YYYY-MM-DD"]
+                errors["on"] = [_("Enter the date as YYYY-MM-DD.")]
             if errors:
                 raise ValidationFailed(errors)
             try:
@@ -261,7 +262,7 @@ def rates_blueprint() -> ApiBlueprint:
 def _rate(rate_id: int) -> ExchangeRate:
     rate = db.session.get(ExchangeRate, rate_id) if 0 < rate_id < 2**31 else None
     if rate is None:
-        raise NotFound("rate")
+        raise NotFound(_("No exchange rate with id %(id)s.", id=rate_id))
     return rate
 
 
@@ -285,3 +286,7 @@ def blueprints() -> Iterator[ApiBlueprint]:
     from tracker.api import audit
 
     yield audit.blueprint()
+
+    from tracker.delivery import api as delivery_api  # imports this module: late, to avoid a cycle
+
+    yield from delivery_api.blueprints()

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from tracker.api.fields import Code, DecimalString, SafeDate, SafeInt, Text
+from tracker.api.fields import Code, DecimalString, SafeDate, SafeInt, Text, rule
+from tracker.validators import check_country, check_currency, check_email
 from tracker.models import AgreementKind, PartnerKind, RateSource
 
 
@@ -34,10 +35,10 @@ class PartnerSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = Text(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.Enum(PartnerKind, by_value=True, required=True)
-    country = Code(required=True, validate=validate.Length(equal=2))
+    country = Code(required=True, validate=rule(check_country))
     city = Text(load_default="", validate=validate.Length(max=100))
     contact_name = Text(load_default="", validate=validate.Length(max=200))
-    contact_email = Text(load_default="", validate=validate.Length(max=254))
+    contact_email = Text(load_default="", validate=[validate.Length(max=254), rule(check_email)])
     report_language = fields.String(load_default="en", validate=validate.OneOf(["uk", "en", "de"]))
     iati_ref = Text(load_default="", validate=validate.Length(max=100))
 
@@ -52,7 +53,7 @@ class AgreementSchema(Schema):
     valid_from = SafeDate(allow_none=True, load_default=None)
     valid_to = SafeDate(allow_none=True, load_default=None)
     budget_amount = DecimalString(places=2, allow_none=True, load_default=None)
-    budget_currency = Code(allow_none=True, load_default=None, validate=validate.Length(equal=3))
+    budget_currency = Code(allow_none=True, load_default=None, validate=rule(check_currency))
     ita_registration_number = Text(load_default="", validate=validate.Length(max=50))
     ita_registered_on = SafeDate(allow_none=True, load_default=None)
     budget_revenue_code = Text(load_default="", validate=validate.Length(max=8))
@@ -104,7 +105,7 @@ class WarehouseSchema(Schema):
 
 class RateSchema(Schema):
     id = fields.Integer(dump_only=True)
-    currency = Code(required=True, validate=validate.Length(equal=3))
+    currency = Code(required=True, validate=rule(check_currency))
     on = SafeDate(required=True)
     rate = DecimalString(places=6, required=True)
     source = fields.Enum(RateSource, by_value=True, dump_only=True)

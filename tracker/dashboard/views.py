@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
+from tracker.delivery.queries import attention
 from tracker.extensions import db
 from tracker.models import Agreement, ExchangeRate, Item, Partner, Warehouse
 from tracker.web.access import actor
@@ -21,4 +22,6 @@ def index():
                             ("warehouses", Warehouse))
     }
     latest_rate_on = db.session.scalar(sa.select(sa.func.max(ExchangeRate.on)))
-    return render_template("dashboard/index.html", counts=counts, latest_rate_on=latest_rate_on)
+    deliveries = attention(current.org.id, 1 + current_app.config["DELIVERY_MAX_RETRIES"])
+    return render_template("dashboard/index.html", counts=counts, latest_rate_on=latest_rate_on,
+                           deliveries=deliveries)

@@ -6,9 +6,16 @@ from tracker.models.org import ApiToken, Membership, Organization, OrgKind, Role
 from tracker.models.partner import Agreement, AgreementKind, Partner, PartnerKind
 from tracker.models.rate import ExchangeRate, RateSource
 from tracker.models.setting import Setting
+from tracker.models.delivery import (
+    DeliveryMode, DeliveryStatus, DeliveryTrigger, ReportDelivery, ReportDownload, ReportRecipient, ReportSchedule,
+    SummaryFrequency,
+)
 
 __all__ = [
     "Agreement", "AgreementKind", "ApiToken", "AuditChainHead", "AuditEvent", "Category", "ExchangeRate",
     "IdempotencyKey", "Item", "Membership", "OrgKind", "Organization", "Partner", "PartnerKind", "RateSource",
     "Role", "Setting", "Unit", "User", "Warehouse",
+    # donor delivery
+    "DeliveryMode", "DeliveryStatus", "DeliveryTrigger", "ReportDelivery", "ReportDownload", "ReportRecipient",
+    "ReportSchedule", "SummaryFrequency",
 ]

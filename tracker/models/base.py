@@ -79,3 +79,19 @@ class TenantMixin:
 class TimestampMixin:
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_connection_setup(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite: enforce foreign keys, and make ``lower()`` Unicode-aware (Cyrillic search)."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value

@@ -23,7 +23,7 @@ class OrganizationForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     email = StringField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Length(max=254)])
-    name = StringField(_l("Name"), filters=[strip], validators=[Length(max=200)])
+    name = StringField(_l("Full name"), filters=[strip], validators=[Length(max=200)])
     role = SelectField(_l("Role"), choices=choices(Role), coerce=Role)
     password = PasswordField(_l("Password (for a new user)"), validators=[Optional(), Length(max=200)])
 

@@ -22,6 +22,13 @@ from tracker.validators import Errors, check_edrpou, check_email, check_length, 
 _DUMMY_HASH = generate_password_hash("not a real password")
 
 
+def _hash_password(password: str) -> str:
+    """Hash with the configured method (werkzeug's scrypt by default; tests use a cheaper one)."""
+    from flask import current_app
+
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
 @dataclass(frozen=True)
 class OrganizationData:
     name_uk: str
@@ -107,7 +114,7 @@ def create_user(data: UserData, password: str, *, min_length: int, actor_id: int
         errors.add("email", _("A user with this e-mail already exists."))
     errors.raise_if_any()
     user = User(email=email, name=data.name.strip(), locale=data.locale,
-                password_hash=generate_password_hash(password))
+                password_hash=_hash_password(password))
     db.session.add(user)
     db.session.flush()
     record(organization_id=organization_id, user_id=actor_id, action="create", obj=user, after=snapshot(user))
@@ -118,7 +125,7 @@ def set_password(user: User, password: str, *, min_length: int, actor_id: int | 
     error = check_password(password, min_length)
     if error:
         raise ValidationFailed("password", error)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash_password(password)
     db.session.flush()
     # audited in every organization of the user, so each one's admins and auditors see it
     organization_ids = db.session.scalars(sa.select(Membership.organization_id).where(
@@ -206,10 +213,10 @@ def get_membership(organization_id: int, membership_id: object) -> Membership:
     try:
         key = int(membership_id)  # type: ignore[call-overload]
     except (TypeError, ValueError):
-        raise NotFound("membership") from None
+        raise NotFound(_("No such member in your organization.")) from None
     membership = db.session.get(Membership, key) if 0 < key < 2**31 else None
     if membership is None or membership.organization_id != organization_id:
-        raise NotFound("membership")
+        raise NotFound(_("No such member in your organization."))
     return membership
 
 

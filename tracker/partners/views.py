@@ -40,8 +40,11 @@ def _filter_agreements(query: sa.Select[Any], args: Any, current: Actor) -> sa.S
 
 
 def _partner_context(partner: Partner, current: Actor) -> dict[str, Any]:
+    from tracker.delivery.views import partner_context as delivery_context
+
     return {"related_title": _l("Agreements"), "related": partner.agreements, "related_endpoint": "agreements.view",
-            "related_create": ("agreements.create", {"partner_id": partner.id})}
+            "related_create": ("agreements.create", {"partner_id": partner.id}),
+            **delivery_context(partner, current)}
 
 
 PARTNER_PAGES = CrudPages(

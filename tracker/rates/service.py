@@ -236,7 +236,7 @@ def parse_rates(content: bytes) -> tuple[list[RateData], dict[str, list[str]]]:
         elif not currency or check_currency(currency):
             problems.append(check_currency(currency) or "")
         if problems:
-            errors[_("row %(n)s", n=label)] = [p for p in problems if p]
+            errors[f"row {label}"] = [p for p in problems if p]  # a stable key; messages are translated
     if not records:
         raise ValidationFailed("file", _("The file holds no rates."))
     return rows, errors

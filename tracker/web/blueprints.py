@@ -10,11 +10,12 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.catalog.views import categories_bp, items_bp, units_bp, warehouses_bp
     from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.delivery.views import bp as delivery_bp
     from tracker.orgs.views import bp as orgs_bp
     from tracker.partners.views import agreements_bp, partners_bp
     from tracker.rates.views import bp as rates_bp
 
     for bp in (auth_bp, dashboard_bp, orgs_bp, partners_bp, agreements_bp, categories_bp, units_bp, items_bp,
-               warehouses_bp, rates_bp, audit_bp):
+               warehouses_bp, rates_bp, delivery_bp, audit_bp):
         app.register_blueprint(bp)
     init_api(app)

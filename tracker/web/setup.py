@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, g, jsonify, redirect, render_template, request, session, url_for
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale
+from flask_babel import refresh as refresh_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,8 +21,8 @@ from tracker.models import User
 from tracker.money import format_amount, format_money
 from tracker.web.access import load_actor
 
-#: Endpoints reachable without signing in.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "auth.set_language", "health"})
+#: Endpoints reachable without signing in (delivery.download: signed links mailed to donors).
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "auth.set_language", "health", "delivery.download"})
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -51,6 +52,10 @@ def _reject_constant(name: str) -> Any:
 
 
 def select_locale() -> str:
+    """The interface language: the one chosen in this session (``/language/<lang>``, also set
+    from the user's stored choice at sign-in), else the signed-in user's stored locale (an API
+    token's user too), else ``BABEL_DEFAULT_LOCALE`` (uk). The browser's Accept-Language is
+    deliberately not consulted: the interface is Ukrainian unless the user chose otherwise."""
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
@@ -59,6 +64,9 @@ def select_locale() -> str:
         return wanted
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
+    token_actor = g.get("actor") if request else None
+    if token_actor is not None and token_actor.user.locale in languages:
+        return token_actor.user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -197,6 +205,10 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def require_sign_in():
+        # g can outlive a request when an app context was already pushed (tests, CLI): the
+        # actor is always resolved afresh for each request.
+        g.pop("actor", None)
+        refresh_locale()
         if is_api_request() or request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
         if not current_user.is_authenticated:
