@@ -14,6 +14,9 @@ Adding routes
   destructive={"POST"})``.
 * Object arguments name a builder in ``OBJECTS`` (add yours there: it gets the test ``World`` and
   returns an object of ``world.org`` with an ``id``); literals start with ``=`` (``"=EUR"``).
+  ``query`` gives query-string parameters the same way.
+* API writes whose role check is narrower than EDIT (admin + finance head…) declare it on the
+  handler with ``tracker.api.write_roles`` so that a refused role gets 403 before its body is read.
 
 What the walk sends and expects
 -------------------------------
@@ -24,7 +27,9 @@ What the walk sends and expects
   change nothing: allowed roles get ``422`` (the refusal of the empty input); for a
   ``destructive`` method (one that needs no input: delete, revoke, post, reverse) allowed roles are
   sent a missing id and get ``404``. ``expect`` declares other answers. Every write is checked to
-  leave the database unchanged (audit trail aside).
+  leave the database unchanged (audit trail aside). A user of another organization gets ``404``
+  (``422`` is accepted for an API write whose invalid body is refused before the object lookup;
+  PUT/PATCH are sent a valid body, the object as its owner reads it).
 * The auditor role never gets a 2xx answer on a write, and the table may not allow it one,
   except on ``self_service`` routes (own session, password, tokens).
 """
@@ -42,6 +47,7 @@ ALL = frozenset(ROLES)
 EDIT = frozenset({ADMIN, ACCOUNTANT, FINANCE_HEAD})
 AUDIT = frozenset({ADMIN, FINANCE_HEAD, AUDITOR})
 ADMIN_ONLY = frozenset({ADMIN})
+SEND = frozenset({ADMIN, FINANCE_HEAD})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -53,6 +59,8 @@ class Access:
     methods: dict[str, frozenset[str]]
     #: URL argument → name of a builder in OBJECTS, or a literal "=value"
     args: dict[str, str] = field(default_factory=dict)
+    #: query-string parameters, the same way (``?partner_id=`` of a report)
+    query: dict[str, str] = field(default_factory=dict)
     #: the objects in ``args`` belong to an organization (another organization's users get 404);
     #: False for shared data (exchange rates)
     tenant: bool = True
@@ -140,7 +148,32 @@ def _token(world: Any) -> Any:
     return token
 
 
-#: Objects of ``world.org`` used in object URLs, built once per walk.
+def _recipient(world: Any) -> Any:
+    from tracker.delivery import service
+
+    return service.create_recipient(world.org.id, None, world.partner.id,
+                                    service.RecipientData(name="Julia Becker", email="julia@dortmund.example",
+                                                          language="de"))
+
+
+def _delivery(world: Any) -> Any:
+    """A delivery-log row (pending) with its stored PDF, for the partner's recipient."""
+    from flask import current_app
+
+    from tracker.delivery import service
+    from tracker.delivery.periods import Period
+    from tracker.models import DeliveryTrigger
+    from tracker.models.base import utcnow
+
+    config = service.DeliveryConfig.from_config(current_app.config)
+    recipients = service.recipients_of(world.org.id, world.partner.id)
+    mail = service.plan_mails(world.org, world.partner, Period(date(2026, 1, 1), date(2026, 1, 31)), recipients,
+                              config)[0]
+    return service.queue_delivery(world.org.id, None, world.partner.id, mail, config, trigger=DeliveryTrigger.manual,
+                                  request_key="access-walk", note="", sender_domain="example.org", now=utcnow())
+
+
+#: Objects of ``world.org`` used in object URLs, built once per walk (in this order).
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     "partner": lambda world: world.partner,
     "agreement": _agreement,
@@ -151,6 +184,8 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "rate": _rate,
     "membership": _membership,
     "token": _token,
+    "recipient": _recipient,
+    "delivery": _delivery,
 }
 
 # --------------------------------------------------------------------------- the table
@@ -204,6 +239,30 @@ ACCESS: dict[str, Access] = {
     "api_rates.Lookup": Access({"GET": ALL}, args={"currency": "=EUR", "on": "=2026-01-05"}, tenant=False),
     "api_rates.Import": Access({"POST": EDIT}),
     "api_audit.Collection": Access({"GET": AUDIT}),
+    # donor reports by e-mail: everyone reads, finance heads and admins send and manage recipients
+    "delivery.index": Access({"GET": ALL}),
+    "delivery.pdf": Access({"GET": ALL}, query={"partner_id": "partner", "period_start": "=2026-01-01",
+                                               "period_end": "=2026-01-31"}),
+    "delivery.send": Access({"POST": SEND}),
+    "delivery.log": Access({"GET": ALL}),
+    "delivery.view": Access({"GET": ALL}, args={"delivery_id": "delivery"}),
+    "delivery.sent_pdf": Access({"GET": ALL}, args={"delivery_id": "delivery"}),
+    "delivery.retry": Access({"POST": SEND}, args={"delivery_id": "delivery"}, destructive=frozenset({"POST"})),
+    "delivery.download": Access({"GET": ALL}, args={"token": "=not-a-signed-link"}, tenant=False,
+                                expect={"GET": 404}, public={"GET": 404}),
+    "delivery.add_recipient": Access({"GET": SEND, "POST": SEND}, args={"partner_id": "partner"}),
+    "delivery.edit_recipient": Access({"GET": SEND, "POST": SEND},
+                                      args={"partner_id": "partner", "recipient_id": "recipient"}),
+    "delivery.delete_recipient": Access({"POST": SEND}, args={"partner_id": "partner", "recipient_id": "recipient"},
+                                        destructive=frozenset({"POST"})),
+    "delivery.set_frequency": Access({"POST": SEND}, args={"partner_id": "partner"}, expect={"POST": 303}),
+    "api_deliveries.Deliveries": Access({"GET": ALL}),
+    "api_deliveries.Delivery": Access({"GET": ALL}, args={"delivery_id": "delivery"}),
+    "api_partner_delivery.Recipients": Access({"GET": ALL, "POST": SEND}, args={"partner_id": "partner"}),
+    "api_partner_delivery.Recipient": Access({"GET": ALL, "PUT": SEND, "PATCH": SEND, "DELETE": SEND},
+                                             args={"partner_id": "partner", "recipient_id": "recipient"},
+                                             destructive=frozenset({"DELETE"})),
+    "api_partner_delivery.Schedule": Access({"GET": ALL, "PUT": SEND}, args={"partner_id": "partner"}),
 }
 
 #: Routes the walk does not call (served files, no data behind them).

@@ -51,7 +51,7 @@ def test_every_route_is_in_the_access_table(app):
         for arg in rule.arguments:
             if arg not in entry.args:
                 problems.append(f"{rule.endpoint}: URL argument {arg!r} has no value in its entry's args")
-        for name in entry.args.values():
+        for name in (*entry.args.values(), *entry.query.values()):
             if not name.startswith("=") and name not in t.OBJECTS:
                 problems.append(f"{rule.endpoint}: object {name!r} has no builder in tests/access_table.py OBJECTS")
     for endpoint in sorted(set(t.ACCESS) - endpoints):
@@ -92,6 +92,9 @@ class Walk:
     def __init__(self, app: Flask, world) -> None:
         self.app = app
         self.world = world
+        # a mail server is configured (nothing is sent: every walked send or retry is refused
+        # before it would connect), so that mail actions reach their object lookups
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=9, SMTP_SECURITY="none", SMTP_SENDER="aid@example.org")
         self.objects = {name: build(world) for name, build in t.OBJECTS.items()}
         db.session.commit()
         self.ids = {name: str(obj.id) for name, obj in self.objects.items()}
@@ -111,6 +114,8 @@ class Walk:
         values = {}
         for arg, name in entry.args.items():
             values[arg] = name[1:] if name.startswith("=") else (MISSING_ID if missing else self.ids[name])
+        for arg, name in entry.query.items():
+            values[arg] = name[1:] if name.startswith("=") else self.ids[name]
         with self.app.test_request_context():
             from flask import url_for
 
@@ -151,13 +156,16 @@ class Walk:
         url = self.url(rule, entry, missing=allowed and method in entry.destructive)
         body = entry.body.get(method, {"__access_walk__": True} if api else {})
         if caller.other_org and api and method in ("PUT", "PATCH"):
-            body = self.owner_view(rule, entry)  # a valid body: only the object's owner is wrong
+            body = self.owner_view(rule, entry, method)  # a valid body: only the object's owner is wrong
         write = method in t.WRITE_METHODS
         before = _database_state() if write else None
         response = self.request(caller, method, url, api, body)
         want = self.expected(entry, method, caller, api)
         where = f"{rule.endpoint} {method} {url} as {caller.label}"
-        if response.status_code != want:
+        accepted = {want}
+        if caller.other_org and write and method not in ("PUT", "PATCH") and body == {"__access_walk__": True}:
+            accepted.add(422)  # the invalid body is refused before the object is looked up: nothing shown
+        if response.status_code not in accepted:
             self.problems.append(f"{where}: expected {want}, got {response.status_code}")
         if want == 302 and caller.role is None and entry.public is None and \
                 "/login" not in response.headers.get("Location", ""):
@@ -172,16 +180,26 @@ class Walk:
                 self.problems.append(f"{where}: inline script or style (forbidden by the CSP)")
         response.close()
 
-    def owner_view(self, rule, entry: t.Access) -> dict:
+    def owner_view(self, rule, entry: t.Access, method: str) -> dict:
+        """The object as its owner reads it, reduced to the fields the operation accepts."""
         response = self.request(self.callers[t.ADMIN], "GET", self.url(rule, entry, missing=False), True, None)
-        body = dict(response.json)
-        body.pop("id", None)
-        return body
+        writable = self.writable_fields(rule, method)
+        return {k: v for k, v in response.json.items() if k in writable}
+
+    def writable_fields(self, rule, method: str) -> set[str]:
+        if not hasattr(self, "_document"):
+            self._document = self.app.test_client().get("/api/v1/openapi.json").get_json()
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        operation = self._document["paths"][path][method.lower()]
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        properties = self._document["components"]["schemas"][name]["properties"]
+        return {k for k, v in properties.items() if not v.get("readOnly")}
 
     def run(self) -> None:
         for rule in _rules(self.app):
             entry = t.ACCESS[rule.endpoint]
-            has_objects = any(not name.startswith("=") for name in entry.args.values())
+            has_objects = any(not name.startswith("=") for name in (*entry.args.values(), *entry.query.values()))
             for method in _methods(rule):
                 for caller in self.callers.values():
                     self.check(rule, entry, method, caller)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from tests import factories
 from tests.factories import token_for
+from tests.texts import ui, ui_html
 from tracker.extensions import db
 
 
@@ -39,7 +40,7 @@ def test_undocumented_errors_are_covered_by_a_problem_json_default_response(worl
                            headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
-    assert response.json["detail"] == "The request body is not valid JSON."
+    assert response.json["detail"] == ui("The request body is not valid JSON.")
 
 
 def test_nul_characters_are_refused_everywhere_instead_of_failing_in_postgresql(world, client, auth):
@@ -53,7 +54,7 @@ def test_nul_characters_are_refused_everywhere_instead_of_failing_in_postgresql(
     assert client.get("/api/v1/warehouses?q=a%00b", headers=headers).status_code == 422
     auth.login(world.users["admin"].email)
     page = client.post("/warehouses/new", data={"name": "Склад\x00"})
-    assert page.status_code == 422 and "Text must not contain NUL characters." in page.text
+    assert page.status_code == 422 and ui_html("Text must not contain NUL characters.") in page.text
     assert client.get("/partners/?q=%00").status_code == 422
     assert client.get("/warehouses/").status_code == 200
 

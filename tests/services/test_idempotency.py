@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import token_for
+from tests.texts import ui, ui_html
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.idempotency.service import claim_key, complete, fingerprint_of
@@ -48,7 +49,8 @@ def test_the_same_key_with_other_data_is_refused_and_saves_nothing(world, client
     before = _partners(world.org.id)
     response = _post(client, token, {**PARTNER, "name": "Miasto Kraków"}, key="k-1")
     assert response.status_code == 422
-    assert "already used for a different request" in response.json["errors"]["Idempotency-Key"][0]
+    assert response.json["errors"]["Idempotency-Key"] == [
+        ui("This key was already used for a different request. Send a new key for new data.")]
     assert _partners(world.org.id) == before
 
 
@@ -135,7 +137,7 @@ def test_a_double_clicked_form_saves_once(world, client, auth):
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert _partners(world.org.id) == before + 1
-    assert "already submitted" in client.get(second.headers["Location"]).text
+    assert ui_html("This form was already submitted; it was saved once.") in client.get(second.headers["Location"]).text
 
 
 def test_a_form_rejected_once_keeps_its_token_and_saves_when_corrected(world, client, auth):
@@ -150,5 +152,6 @@ def test_a_form_rejected_once_keeps_its_token_and_saves_when_corrected(world, cl
     # sending the used token again with other values is refused, nothing saved
     again = client.post("/partners/new", data={**PARTNER, "name": "Інше", "report_language": "en", "once_token": token})
     assert again.status_code == 422
-    assert "already submitted with other values" in again.text
+    assert ui_html("This form was already submitted with other values. Open the form again to make a new entry.") \
+        in again.text
     assert _partners(world.org.id) == before + 1

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.orm.exc import StaleDataError
 
+from tests.texts import ui
 from tracker.concurrency import VersionedMixin, check_version
 from tracker.errors import Conflict
 from tracker.extensions import db
@@ -50,7 +51,9 @@ def test_an_edit_based_on_an_old_version_is_refused_with_a_clear_message(drafts,
     db.session.commit()
     with app.test_request_context(), pytest.raises(Conflict) as refused:
         check_version(draft, seen_by_second_user)
-    assert "Reload the page" in refused.value.message
+    assert refused.value.message == ui(
+        "Someone else saved this record after you opened it. Reload the page to see their changes, then make "
+        "yours again.")
     assert refused.value.status == 409
     check_version(draft, None)  # clients that send no version are not checked
 
@@ -91,6 +94,8 @@ def test_a_stale_update_in_a_request_answers_409_and_saves_nothing(drafts, app, 
     response = client.post("/api/v1/__test_stale")
     assert response.status_code == 409
     assert response.mimetype == "application/problem+json"
-    assert "Someone else saved this record" in response.json["detail"]
+    assert response.json["detail"] == ui(
+        "Someone else saved this record at the same moment. Reload the page to see their changes, then make "
+        "yours again.")
     db.session.expire_all()
     assert db.session.get(Draft, draft_id).title == "theirs"

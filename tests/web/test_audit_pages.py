@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from tests import factories
+from tests.texts import ui, ui_html
 from tracker.audit.service import record
 from tracker.extensions import db
 from tracker.models import AuditEvent
@@ -44,7 +45,7 @@ def test_filters_by_object_and_follows_its_history(world, client, auth):
                                                       "country": "DE", "report_language": "de"})
     page = client.get(f"/audit/?object_type=Partner&object_id={partner.id}")
     assert page.status_code == 200
-    assert f"History of Partner {partner.id}" in page.text
+    assert ui_html("History of %(type)s %(id)s", type="Partner", id=partner.id) in page.text
     assert page.text.count("<td>update</td>") == 1 and page.text.count("<td>create</td>") == 1
     assert "Stadt Dortmund (Partnerschaft)" in page.text
     # the object link on any event leads to that history
@@ -63,7 +64,7 @@ def test_filters_by_user_action_and_period(world, client, auth):
     assert "<td>sign_in</td>" not in page.text
     today = datetime.now(ZoneInfo("Europe/Kyiv")).date().isoformat()
     assert "<td>sign_out</td>" in client.get(f"/audit/?from={today}&to={today}&action=sign_out").text
-    assert "No events match." in client.get("/audit/?from=2001-01-01&to=2001-01-31").text
+    assert ui_html("No events match.") in client.get("/audit/?from=2001-01-01&to=2001-01-31").text
 
 
 def test_period_days_are_local_days(world, client, auth):
@@ -77,14 +78,14 @@ def test_period_days_are_local_days(world, client, auth):
                      {"at": datetime(2026, 10, 31, 23, 30), "id": event_id})
     auth.login(auditor_email)
     assert "night_shift" in client.get("/audit/?from=2026-11-01&to=2026-11-01&action=night_shift").text
-    assert "No events match." in client.get("/audit/?from=2026-10-31&to=2026-10-31&action=night_shift").text
+    assert ui_html("No events match.") in client.get("/audit/?from=2026-10-31&to=2026-10-31&action=night_shift").text
 
 
 def test_invalid_filters_answer_422_with_the_reason(world, client, auth):
     auth.login(world.users["auditor"].email)
     page = client.get("/audit/?from=2026-11-30&to=2026-11-01")
     assert page.status_code == 422
-    assert "The period ends before it starts." in page.text
+    assert ui_html("The period ends before it starts.") in page.text
     assert client.get("/audit/?from=yesterday").status_code == 422
 
 
@@ -112,7 +113,7 @@ def test_export_is_an_audited_excel_file_where_user_text_stays_text(world, clien
     assert response.headers["Content-Disposition"].startswith("attachment;")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    header_at = next(i for i, r in enumerate(rows) if r[0] == "No.")
+    header_at = next(i for i, r in enumerate(rows) if r[0] == ui("No."))
     assert sheet.freeze_panes == f"A{header_at + 2}"
     data = rows[header_at + 1:]
     assert len(data) == 3 and {r[3] for r in data} == {"create"}

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, make_app
 from tests.factories import token_for
+from tests.texts import ui_html
 from tracker.extensions import db, limiter
 from tracker.models import ApiToken, AuditEvent, Partner
 from tracker.models.base import utcnow
@@ -88,9 +89,9 @@ def test_changing_the_password_needs_the_current_one_and_obeys_the_rule(world, c
     user = world.users["accountant"]
     auth.login(user.email)
     wrong = client.post("/account/password", data={"current": "not-it-1234", "new": "fresh-pass-2027"})
-    assert wrong.status_code == 422 and "The current password is wrong." in wrong.text
+    assert wrong.status_code == 422 and ui_html("The current password is wrong.") in wrong.text
     weak = client.post("/account/password", data={"current": PASSWORD, "new": "abcdefghijk"})
-    assert weak.status_code == 422 and "Use letters together with digits or symbols." in weak.text
+    assert weak.status_code == 422 and ui_html("Use letters together with digits or symbols.") in weak.text
     assert client.post("/account/password", data={"current": PASSWORD, "new": "fresh-pass-2027"}).status_code == 302
     auth.logout()
     assert auth.login(user.email, PASSWORD).status_code == 422
@@ -111,7 +112,7 @@ def test_sign_in_is_rate_limited_and_every_failure_is_audited(tmp_path):
                  for n in range(5)]
         assert codes == [422, 422, 422, 429, 429]
         blocked = client.post("/login", data={"email": email, "password": PASSWORD})
-        assert blocked.status_code == 429 and "Too many attempts" in blocked.text
+        assert blocked.status_code == 429 and ui_html("Too many attempts") in blocked.text
         assert client.get("/login").status_code == 200  # only sign-in attempts are limited
         failures = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "sign_in_failed")).all()
         assert [(e.organization_id, e.user_id) for e in failures] == [(org_id, user_id)] * 3
@@ -220,7 +221,8 @@ def test_with_csrf_on_a_post_without_the_token_is_refused_kindly_and_saves_nothi
         client = app.test_client()
         refused_login = client.post("/login", data={"email": email, "password": PASSWORD})
         assert refused_login.status_code == 400
-        assert "The form has expired or was sent from elsewhere" in refused_login.text
+        kind_message = ui_html("The form has expired or was sent from elsewhere. Reload the page and try again.")
+        assert kind_message in refused_login.text
         token = _csrf(client.get("/login").text)
         assert client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token}).status_code == 302
 
@@ -232,7 +234,7 @@ def test_with_csrf_on_a_post_without_the_token_is_refused_kindly_and_saves_nothi
         form = {"name": "Miasto Rzeszów", "kind": "municipality", "country": "PL", "report_language": "en"}
         refused = client.post("/partners/new", data=form)
         assert refused.status_code == 400
-        assert "The form has expired or was sent from elsewhere" in refused.text
+        assert kind_message in refused.text
         assert client.post("/partners/new", data={**form, "csrf_token": "forged"}).status_code == 400
         assert partners() == before
         good = client.post("/partners/new", data={**form, "csrf_token": _csrf(client.get("/partners/new").text)})

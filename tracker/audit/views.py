@@ -75,12 +75,13 @@ def export():
     stamp = utcnow().astimezone(local)
     file_name = f"audit-{current.org.edrpou}-{stamp:%Y%m%d-%H%M}.xlsx"
     filters = ", ".join(f"{k}={v}" for k, v in flt.as_dict().items()) or _("none")
+    exported_at = f"{stamp:%Y-%m-%d %H:%M}"
     content = build_audit_workbook(
         rows,
         title=_("Audit trail: %(org)s (EDRPOU %(code)s)", org=current.org.name_uk, code=current.org.edrpou),
         header_lines=[_("Filters: %(filters)s", filters=filters),
                       _("Exported %(at)s by %(user)s; %(n)d events (at most %(limit)d).",
-                        at=f"{stamp:%Y-%m-%d %H:%M}", user=current.user.email, n=len(rows), limit=limit)],
+                        at=exported_at, user=current.user.email, n=len(rows), limit=limit)],
         headers=[_("No."), _("Time"), _("User"), _("Action"), _("Object type"), _("Object id"), _("Before"),
                  _("After"), _("Hash")],
     )
