@@ -152,6 +152,7 @@ def create_token_command(email: str, edrpou: str | None, days: int | None, name:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_rates_command(file: Path) -> None:
     """Import NBU rates from the NBU JSON feed format or a date,currency,rate CSV (all or nothing)."""
+    from tracker.crashpoints import pause_before_commit
     from tracker.rates.service import import_rates
 
     limit = current_app.config["RATES_IMPORT_MAX_BYTES"]
@@ -160,6 +161,7 @@ def import_rates_command(file: Path) -> None:
         sys.exit(1)
     try:
         result = import_rates(file.read_bytes(), None, None)
+        pause_before_commit("import-rates", f"({result.created} rates written, not committed)")
         db.session.commit()
     except DomainError as exc:
         _fail(exc)
@@ -183,6 +185,37 @@ def check_command() -> None:
         click.echo(f"{total} problem(s) found.")
         sys.exit(1)
     click.echo("All checks passed.")
+
+
+@tracker_cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write a consistent, portable backup (every table and the uploads) to FILE (a .zip)."""
+    from tracker.backup import BackupError, dump
+
+    try:
+        info = dump(file)
+    except BackupError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Backed up {info.rows} rows of {info.tables} tables and {info.files} uploaded files "
+               f"(schema revision {info.schema_revision}) to {file}")
+
+
+@tracker_cli.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace the content of a database that is not empty.")
+def restore_command(file: Path, force: bool) -> None:
+    """Restore a backup made by `flask tracker backup` (same schema revision), all or nothing."""
+    from tracker.backup import BackupError, restore
+
+    try:
+        info = restore(file, force=force)
+    except BackupError as exc:
+        click.echo(f"Error: {exc}. Nothing was changed.", err=True)
+        sys.exit(1)
+    click.echo(f"Restored {info.rows} rows of {info.tables} tables and {info.files} uploaded files "
+               f"(schema revision {info.schema_revision}) from {file}")
 
 
 @tracker_cli.command("send-donor-reports")

@@ -57,8 +57,11 @@ def insert_or_ignore(model: type[Any], values: dict[str, Any], index_elements: l
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(dialect)
-    result = db.session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=index_elements))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    # RETURNING tells whether a row was inserted (rowcount is unreliable for ON CONFLICT on psycopg)
+    table = model.__table__
+    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=index_elements) \
+        .returning(*table.primary_key.columns)
+    return db.session.execute(statement).first() is not None
 
 
 class VersionedMixin:

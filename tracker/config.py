@@ -46,6 +46,8 @@ PASSWORD_MIN_LENGTH = 10
 PASSWORD_HASH_METHOD = "scrypt"
 #: Days an API token stays valid unless another expiry is given.
 API_TOKEN_DAYS = 365
+#: Most events one audit-trail export holds (newest first); narrow the filter for older ones.
+AUDIT_EXPORT_MAX_ROWS = 100_000
 #: Directory for uploaded files; None means ``instance/uploads``.
 UPLOAD_FOLDER: str | None = None
 #: Largest uploaded file (documents, packing lists) in bytes; larger answers 413.

@@ -7,9 +7,11 @@ switched off so that pages and API share one error path).
 """
 from __future__ import annotations
 
+import http
 import json
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import flask
 from flask import Flask, abort, g, request
@@ -18,6 +20,8 @@ from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from flask_smorest.arguments import ArgumentsMixin
+from flask_smorest.utils import prepare_response
+from marshmallow import RAISE
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -27,12 +31,17 @@ from tracker.models import Role
 from tracker.web.access import EDIT_ROLES, Actor
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+F = TypeVar("F", bound=Callable[..., Any])
+PROBLEM_JSON = "application/problem+json"
 
 
 class DecimalFlaskParser(FlaskParser):
     """webargs parser reading JSON numbers as Decimal and refusing NaN/Infinity."""
 
     DEFAULT_VALIDATION_STATUS = 422
+    #: Unknown query parameters are refused (422), not ignored: a mistyped filter
+    #: (``?partner=3`` for ``?partner_id=3``) must not silently return an unfiltered list.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
 
     def _raw_load_json(self, req: flask.Request) -> Any:
         if not is_json_request(req):
@@ -53,8 +62,25 @@ ArgumentsMixin.ARGUMENTS_PARSER = DecimalFlaskParser()
 
 class TrackerApi(Api):
     ERROR_SCHEMA = ProblemSchema
+
     def _register_error_handlers(self) -> None:
         """Errors are rendered by the application's handlers (one problem+json path)."""
+
+    def _register_responses(self) -> None:
+        """flask-smorest's default responses, with errors documented as ``application/problem+json``
+        (what the application sends), so that undocumented error codes (400 for a malformed JSON
+        body, 405, 413) still match the ``default`` response of every operation."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+                content_type = PROBLEM_JSON
+            prepare_response(response, self.spec, content_type)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Error (application/problem+json)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
 
 
 def schema_name(schema: Any) -> str:
@@ -72,25 +98,40 @@ api = TrackerApi(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_nam
 def authenticate_request() -> None:
     """Resolve the bearer token into ``g.actor``; 401 without a valid one, 403 for a role that
     may only read when the request writes."""
-    from tracker.orgs.service import resolve_token
+    from tracker.orgs.service import resolve_token, touch_token
 
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     token = resolve_token(raw.strip()) if scheme.lower() == "bearer" and raw.strip() else None
     if token is None:
         abort(401)
+    if touch_token(token):
+        db.session.commit()  # its own small transaction, before the handler's
     membership = next(m for m in token.user.memberships if m.organization_id == token.organization_id)
     g.actor = Actor(user=token.user, org=token.organization, role=membership.role)
     g.api_token = token
-    if request.method in WRITE_METHODS and membership.role not in EDIT_ROLES and not _allowed_extra(membership.role):
-        abort(403)
+    if request.method in WRITE_METHODS and membership.role not in _write_roles():
+        abort(403)  # before the body is parsed: a refused role learns nothing about its input
 
 
-def _allowed_extra(role: Role) -> bool:
-    """Endpoints may widen write access (e.g. admin-only actions) through view attributes."""
+def write_roles(*roles: Role) -> Callable[[F], F]:
+    """Declare who may call an API write handler (narrower or wider than EDIT_ROLES); the check
+    runs in :func:`authenticate_request`, before the request body is read. Put it above the
+    flask-smorest decorators of the MethodView method."""
+
+    def decorator(func: F) -> F:
+        func.api_write_roles = frozenset(roles)  # type: ignore[attr-defined]
+        return func
+
+    return decorator
+
+
+def _write_roles() -> frozenset[Role]:
+    """The roles the current endpoint's handler declared with :func:`write_roles`, else EDIT_ROLES."""
     view = flask.current_app.view_functions.get(request.endpoint or "")
-    allowed = getattr(view, "api_write_roles", None)
-    return bool(allowed and role in allowed)
+    handler = getattr(getattr(view, "view_class", None), request.method.lower(), None) or view
+    declared = getattr(handler, "api_write_roles", None) or getattr(view, "api_write_roles", None)
+    return declared if declared is not None else EDIT_ROLES
 
 
 def api_blueprint(name: str, url: str, description: str) -> ApiBlueprint:

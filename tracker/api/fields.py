@@ -74,7 +74,11 @@ class SafeDate(fields.Date):
 
 
 class SafeInt(fields.Integer):
-    """A 32-bit positive id (larger numbers would overflow PostgreSQL's integer columns)."""
+    """A 32-bit positive id (larger numbers would overflow PostgreSQL's integer columns).
+
+    Strict (JSON numbers only) by default; query-string arguments arrive as text, so their
+    schemas use ``SafeInt(strict=False)``.
+    """
 
     def __init__(self, *, strict: bool = True, **kwargs: Any) -> None:
         super().__init__(strict=strict, **kwargs)

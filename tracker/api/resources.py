@@ -23,6 +23,8 @@ from tracker.api import schemas as s
 from tracker.catalog import service as catalog
 from tracker.errors import NotFound, ValidationFailed
 from tracker.extensions import db
+from tracker.idempotency.service import complete
+from tracker.idempotency.web import IdempotencyHeaderSchema, claim_request
 from tracker.models import Agreement, Category, ExchangeRate, Item, Partner, Unit, Warehouse
 from tracker.partners import service as partners
 from tracker.rates import service as rates
@@ -93,11 +95,17 @@ def resource_blueprint(
             return paginate(query.order_by(*(order_by or (model.id,))), args)
 
         @blp.arguments(schema)
+        @blp.arguments(IdempotencyHeaderSchema, location="headers", as_kwargs=True)
         @blp.response(201, schema)
         @_document_errors(blp, 401, 403, 422)
-        def post(self, payload: dict[str, Any]) -> Any:
-            """Create."""
+        def post(self, payload: dict[str, Any], idempotency_key: str | None = None) -> Any:
+            """Create. With an `Idempotency-Key` header a repeated request creates nothing new and
+            answers with the object the first one created."""
+            claim = claim_request(f"{name}.create", payload, idempotency_key)
+            if claim.replayed is not None:
+                return get_scoped(model, claim.replayed.object_id, g.actor.org.id)
             obj = crud.create(resource, g.actor.org.id, g.actor.user.id, resource.data_class(**payload))
+            complete(claim, obj)
             db.session.commit()
             return obj
 
@@ -274,6 +282,11 @@ def blueprints() -> Iterator[ApiBlueprint]:
     yield resource_blueprint("warehouses", catalog.WAREHOUSE, s.WarehouseSchema, "Warehouses",
                              search=(Warehouse.name, Warehouse.address), order_by=(Warehouse.name,))
     yield rates_blueprint()
+
+    from tracker.api import audit
+
+    yield audit.blueprint()
+
     from tracker.delivery import api as delivery_api  # imports this module: late, to avoid a cycle
 
     yield from delivery_api.blueprints()

@@ -51,6 +51,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        service.sign_out(current_user, request.remote_addr or "")
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")

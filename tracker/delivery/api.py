@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import Schema, fields, validate
 
-from tracker.api import api_blueprint
+from tracker.api import api_blueprint, write_roles
 from tracker.api.fields import SafeInt, Text
 from tracker.api.resources import _document_errors, paginate
 from tracker.api.schemas import PageArgsSchema, page_schema
@@ -106,6 +106,7 @@ def partner_blueprint() -> ApiBlueprint:
             query = scoped(ReportRecipient, g.actor.org.id).where(ReportRecipient.partner_id == partner.id)
             return paginate(query.order_by(ReportRecipient.name, ReportRecipient.id), args)
 
+        @write_roles(*service.SEND_ROLES)
         @blp.arguments(RecipientSchema)
         @blp.response(201, RecipientSchema)
         @_document_errors(blp, 401, 403, 404, 422)
@@ -124,6 +125,7 @@ def partner_blueprint() -> ApiBlueprint:
             """Read one recipient."""
             return service.get_recipient(g.actor.org.id, partner_id, recipient_id)
 
+        @write_roles(*service.SEND_ROLES)
         @blp.arguments(RecipientSchema)
         @blp.response(200, RecipientSchema)
         @_document_errors(blp, 401, 403, 404, 422)
@@ -135,6 +137,7 @@ def partner_blueprint() -> ApiBlueprint:
             db.session.commit()
             return recipient
 
+        @write_roles(*service.SEND_ROLES)
         @blp.arguments(RecipientSchema(partial=True))
         @blp.response(200, RecipientSchema)
         @_document_errors(blp, 401, 403, 404, 422)
@@ -146,6 +149,7 @@ def partner_blueprint() -> ApiBlueprint:
             db.session.commit()
             return recipient
 
+        @write_roles(*service.SEND_ROLES)
         @blp.response(204)
         @_document_errors(blp, 401, 403, 404)
         def delete(self, partner_id: int, recipient_id: int) -> None:
@@ -164,6 +168,7 @@ def partner_blueprint() -> ApiBlueprint:
             partner = get_scoped(Partner, partner_id, g.actor.org.id)
             return {"partner_id": partner.id, "frequency": service.frequency_of(g.actor.org.id, partner.id)}
 
+        @write_roles(*service.SEND_ROLES)
         @blp.arguments(ReportScheduleSchema)
         @blp.response(200, ReportScheduleSchema)
         @_document_errors(blp, 401, 403, 404, 422)

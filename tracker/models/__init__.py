@@ -1,5 +1,5 @@
 """Typed SQLAlchemy models, one module per aggregate; importing this package registers them all."""
-from tracker.models.audit import AuditEvent
+from tracker.models.audit import AuditChainHead, AuditEvent
 from tracker.models.catalog import Category, Item, Unit, Warehouse
 from tracker.models.consignment import (
     AidType,
@@ -56,6 +56,7 @@ from tracker.models.ledger import (
     PostingEvent,
     PostingRule,
 )
+from tracker.models.idempotency import IdempotencyKey
 from tracker.models.org import ApiToken, Membership, Organization, OrgKind, Role, User
 from tracker.models.partner import Agreement, AgreementKind, Partner, PartnerKind
 from tracker.models.rate import ExchangeRate, RateSource
@@ -67,9 +68,9 @@ from tracker.models.delivery import (
 from tracker.models.stock import MovementKind, StockMovement
 
 __all__ = [
-    "Agreement", "AgreementKind", "ApiToken", "AuditEvent", "Category", "ExchangeRate", "Item",
-    "Membership", "OrgKind", "Organization", "Partner", "PartnerKind", "RateSource", "Role",
-    "Setting", "Unit", "User", "Warehouse",
+    "Agreement", "AgreementKind", "ApiToken", "AuditChainHead", "AuditEvent", "Category", "ExchangeRate",
+    "IdempotencyKey", "Item", "Membership", "OrgKind", "Organization", "Partner", "PartnerKind", "RateSource",
+    "Role", "Setting", "Unit", "User", "Warehouse",
     # donor delivery
     "DeliveryMode", "DeliveryStatus", "DeliveryTrigger", "ReportDelivery", "ReportDownload", "ReportRecipient",
     "ReportSchedule", "SummaryFrequency",

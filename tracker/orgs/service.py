@@ -132,7 +132,11 @@ def set_password(user: User, password: str, *, min_length: int, actor_id: int | 
         raise ValidationFailed("password", error)
     user.password_hash = _hash_password(password)
     db.session.flush()
-    record(organization_id=None, user_id=actor_id, action="set_password", obj=user)
+    # audited in every organization of the user, so each one's admins and auditors see it
+    organization_ids = db.session.scalars(sa.select(Membership.organization_id).where(
+        Membership.user_id == user.id).order_by(Membership.organization_id)).all()
+    for organization_id in organization_ids or [None]:
+        record(organization_id=organization_id, user_id=actor_id, action="set_password", obj=user)
 
 
 def user_by_email(email: str) -> User | None:
@@ -155,6 +159,13 @@ def authenticate(email: str, password: str, ip: str = "") -> User | None:
         record(organization_id=membership.organization_id, user_id=user.id, action="sign_in", obj=user,
                after={"ip": ip})
     return user
+
+
+def sign_out(user: User, ip: str = "") -> None:
+    """Audit a sign-out in each of the user's organizations."""
+    for membership in user.memberships:
+        record(organization_id=membership.organization_id, user_id=user.id, action="sign_out", obj=user,
+               after={"ip": ip})
 
 
 def add_membership(organization_id: int, user: User, role: Role, actor_id: int | None = None) -> Membership:
@@ -252,3 +263,27 @@ def resolve_token(raw: str, now: datetime | None = None) -> ApiToken | None:
     if not any(m.organization_id == token.organization_id for m in token.user.memberships):
         return None
     return token
+
+
+#: A token's ``last_used_at`` is refreshed at most this often (no write on every API request).
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def touch_token(token: ApiToken, now: datetime | None = None) -> bool:
+    """Record that the token was used; True when ``last_used_at`` changed (the caller commits).
+
+    At most once per TOKEN_TOUCH_INTERVAL; the condition is in the UPDATE itself, so concurrent
+    requests with one token write it once.
+    """
+    now = now or utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_TOUCH_INTERVAL:
+        return False
+    result = db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.id == token.id, sa.or_(ApiToken.last_used_at.is_(None),
+                                               ApiToken.last_used_at <= now - TOKEN_TOUCH_INTERVAL))
+        .values(last_used_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+

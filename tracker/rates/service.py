@@ -182,8 +182,13 @@ def parse_rates(content: bytes) -> tuple[list[RateData], dict[str, list[str]]]:
     else:
         sample = text[:2048]
         delimiter = max((",", ";", "\t"), key=lambda d: sample.splitlines()[0].count(d) if sample else 0)
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        header = [h.strip().lower() for h in next(reader, [])]
+        # newline="" lets the csv module see every line ending (a lone CR too), as its docs require
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = [h.strip().lower() for h in next(reader, [])]
+            csv_rows = list(reader)
+        except csv.Error:
+            raise ValidationFailed("file", _("The file is neither NBU JSON nor a readable CSV.")) from None
         wanted = {"date": ("date", "on", "exchangedate", "дата"), "currency": ("currency", "cc", "валюта"),
                   "rate": ("rate", "курс")}
         columns: dict[str, int] = {}
@@ -196,7 +201,7 @@ def parse_rates(content: bytes) -> tuple[list[RateData], dict[str, list[str]]]:
         if missing:
             raise ValidationFailed("file", _("Missing columns: %(names)s. Expected date, currency, rate.",
                                              names=", ".join(missing)))
-        for line_no, row in enumerate(reader, start=2):
+        for line_no, row in enumerate(csv_rows, start=2):
             if not any(cell.strip() for cell in row):
                 continue
             cells = [row[columns[k]] if columns[k] < len(row) else "" for k in ("date", "currency", "rate")]

@@ -22,6 +22,8 @@ ALL_ROLES = frozenset(Role)
 #: Roles that may create and edit master data and draft documents.
 EDIT_ROLES = frozenset({Role.admin, Role.accountant, Role.finance_head})
 MANAGE_ROLES = frozenset({Role.admin})
+#: Roles that may read the audit trail (pages and API).
+AUDIT_ROLES = frozenset({Role.admin, Role.finance_head, Role.auditor})
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,10 @@ class Actor:
     @property
     def can_edit(self) -> bool:
         return self.role in EDIT_ROLES
+
+    @property
+    def can_audit(self) -> bool:
+        return self.role in AUDIT_ROLES
 
 
 def load_actor() -> None:

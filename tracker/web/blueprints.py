@@ -6,6 +6,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from tracker.api import init_api
+    from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.catalog.views import categories_bp, items_bp, units_bp, warehouses_bp
     from tracker.dashboard.views import bp as dashboard_bp
@@ -16,7 +17,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reports.views import bp as reports_bp
 
     for bp in (auth_bp, dashboard_bp, orgs_bp, partners_bp, agreements_bp, categories_bp, units_bp, items_bp,
-               warehouses_bp, rates_bp, delivery_bp, reports_bp):
+               warehouses_bp, rates_bp, delivery_bp, reports_bp, audit_bp):
         app.register_blueprint(bp)
     # issue 3: consignments, customs, stock, settings
     from tracker.consignments.views import bp as consignments_bp

@@ -19,6 +19,8 @@ from flask_wtf import FlaskForm
 from tracker import crud
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.idempotency.service import complete
+from tracker.idempotency.web import claim_form
 from tracker.scoping import get_scoped, scoped
 from tracker.web.access import EDIT_ROLES, Actor, actor, roles_required
 from tracker.web.forms import form_to, populate_errors
@@ -112,8 +114,13 @@ class CrudPages:
                     form[key].process_data(value)
         if form.validate_on_submit():
             try:
+                claim = claim_form(f"{self.name}.create")  # a double click saves once
+                if claim.replayed is not None:
+                    flash(_("This form was already submitted; it was saved once."), "info")
+                    return redirect(url_for(f"{self.name}.view", object_id=claim.replayed.object_id))
                 create = self.create_fn or (lambda org, user, data: crud.create(self.resource, org, user, data))
                 obj = create(current.org.id, current.user.id, form_to(self.resource.data_class, form))
+                complete(claim, obj)
                 db.session.commit()
             except DomainError as exc:
                 db.session.rollback()

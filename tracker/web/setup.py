@@ -12,9 +12,10 @@ from flask_babel import get_locale
 from flask_babel import refresh as refresh_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from tracker.errors import DomainError
+from tracker.errors import DomainError, ValidationFailed
 from tracker.extensions import babel, db, login_manager
 from tracker.models import User
 from tracker.money import format_amount, format_money
@@ -144,6 +145,41 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+def nul_field() -> str | None:
+    """The name of the first query, form or JSON field holding a NUL character, if any."""
+    for source in (request.args, request.form):
+        for key, value in source.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                return key.replace("\x00", "") or "_schema"
+    if request.is_json:
+        raw = request.get_data(cache=True)
+        if b"\x00" in raw or b"\\u0000" in raw.lower():
+            try:
+                return _nul_path(json.loads(raw)) or "_schema"
+            except ValueError:
+                return "_schema"
+    return None
+
+
+def _nul_path(value: Any, path: str = "") -> str | None:
+    if isinstance(value, str):
+        return (path or "_schema") if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return name.replace("\x00", "") or "_schema"
+            found = _nul_path(item, name)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_path(item, f"{path}.{index}" if path else str(index))
+            if found:
+                return found
+    return None
+
+
 def init_app(app: Flask) -> None:
     app.json = DecimalJSONProvider(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -158,6 +194,14 @@ def init_app(app: Flask) -> None:
             return db.session.get(User, int(user_id))
         except ValueError:
             return None
+
+    @app.before_request
+    def refuse_nul_characters():
+        # PostgreSQL cannot store NUL in text (the insert would fail with a 500) and no legitimate
+        # input contains one: refuse it up front, for every page and API route, present and future.
+        field = nul_field()
+        if field is not None:
+            raise ValidationFailed(field, str(_l("Text must not contain NUL characters.")))
 
     @app.before_request
     def require_sign_in():
@@ -185,6 +229,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         return render_error(exc.status, exc.message, exc.errors)
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(exc: StaleDataError):
+        # optimistic locking (tracker.concurrency): another transaction updated the row first
+        return render_error(409, str(_l("Someone else saved this record at the same moment. Reload the page "
+                                        "to see their changes, then make yours again.")))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -222,6 +272,10 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
         }
+
+    from tracker.idempotency.web import once_token
+
+    app.jinja_env.globals["once_token"] = once_token
 
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["amount"] = format_amount

@@ -1,0 +1,1 @@
+"""Double-submit protection: one effect per idempotency key or one-time form token."""
