@@ -18,10 +18,6 @@ from tracker.extensions import db
 TEST_DB_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
 ON_SERVER_DB = os.environ.get("TRACKER_TEST_DB") == "url" and bool(TEST_DB_URL)
 PASSWORD = "correct-horse-42"
-#: Factory users have addresses like accountant@04053625.test; ".test" is a special-use domain
-#: that email-validator refuses outside its test mode.
-email_validator.TEST_ENVIRONMENT = True
-
 # Factory users have e-mails under the special-use domain ".test", which email-validator refuses
 # unless it is told that it runs in a test environment.
 email_validator.TEST_ENVIRONMENT = True
