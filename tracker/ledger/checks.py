@@ -159,19 +159,24 @@ def stock_equals_books_check() -> list[Problem]:
 def document_entries_check() -> list[Problem]:
     from tracker.stock.documents import KINDS
 
+    entries: dict[tuple[int, str, int], list[int]] = defaultdict(list)
+    for organization_id, source_type, source_id, entry_id in db.session.execute(
+            sa.select(JournalEntry.organization_id, JournalEntry.source_type, JournalEntry.source_id, JournalEntry.id)
+            .where(JournalEntry.source_type.in_(list(KINDS)))):
+        entries[(organization_id, source_type, source_id)].append(entry_id)
     problems = []
     for spec in KINDS.values():
         model = spec.model
-        for doc in db.session.scalars(sa.select(model).where(model.status != StockDocumentStatus.draft)):
-            entries = db.session.scalars(sa.select(JournalEntry).where(
-                JournalEntry.organization_id == doc.organization_id, JournalEntry.source_type == spec.kind,
-                JournalEntry.source_id == doc.id)).all()
+        query = sa.select(model).where(model.status != StockDocumentStatus.draft).options(
+            so.selectinload(model.lines))
+        for doc in db.session.scalars(query):
+            found = entries.get((doc.organization_id, spec.kind, doc.id), [])
             valued = any((line.value_uah or 0) != 0 for line in doc.lines)
             label = f"{spec.kind} {doc.number or doc.id}"
-            if len(entries) > 1:
-                problems.append(Problem(label, "", doc.organization_id, f"has {len(entries)} journal entries"))
-            elif valued and not entries:
+            if len(found) > 1:
+                problems.append(Problem(label, "", doc.organization_id, f"has {len(found)} journal entries"))
+            elif valued and not found:
                 problems.append(Problem(label, "", doc.organization_id, "has a value but no journal entry"))
-            elif entries and doc.journal_entry_id != entries[0].id:
+            elif found and doc.journal_entry_id != found[0]:
                 problems.append(Problem(label, "", doc.organization_id, "does not point at its journal entry"))
     return problems

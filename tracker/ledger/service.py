@@ -63,8 +63,8 @@ def require_role(role: Role | None, allowed: Iterable[Role], action: str) -> Non
 # --------------------------------------------------------------------------- periods
 
 def period_label(year: int, month: int) -> str:
-    """``October 2026`` in the current language (the period as people name it)."""
-    return format_date(date(year, month, 1), "LLLL y")
+    """``October 2026 (2026-10)``: the month in the current language, and unambiguous."""
+    return f"{format_date(date(year, month, 1), 'LLLL y')} ({year:04d}-{month:02d})"
 
 
 def ensure_open(organization_id: int, on: date) -> Period:
@@ -253,7 +253,8 @@ def post_entry(organization_id: int, user_id: int | None, *, on: date, event: Po
             JournalEntry.organization_id == organization_id, JournalEntry.number == number - 1)) or ""
     entry = JournalEntry(organization_id=organization_id, number=number, on=on, event=event,
                          source_type=source_type, source_id=source_id, description=description[:500],
-                         reversal_of_id=reversal_of.id if reversal_of else None, user_id=user_id,
+                         reversal_of=reversal_of, reversal_of_id=reversal_of.id if reversal_of else None,
+                         user_id=user_id,
                          prev_hash=prev_hash, hash="")
     entry.hash = entry_digest(prev_hash, entry, postings)
     db.session.add(entry)

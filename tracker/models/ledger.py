@@ -258,18 +258,16 @@ def _refuse_changes_to_the_books(session: so.Session, flush_context: object, ins
         if isinstance(obj, StockDocumentMixin) and obj.status != StockDocumentStatus.draft:
             raise ImmutableRowError(f"posted {type(obj).__name__} {obj.id} cannot be deleted")
     for obj in session.dirty:
-        if not session.is_modified(obj, include_collections=False):
+        if not isinstance(obj, (*append_only, StockDocumentMixin)):
             continue
+        state = sa.inspect(obj)
+        changed = {attr.key for attr in state.mapper.column_attrs if state.attrs[attr.key].history.has_changes()}
+        if not changed:
+            continue  # e.g. only a relationship's other side moved (a reversal now points here)
         if isinstance(obj, append_only):
             raise ImmutableRowError(f"{type(obj).__name__} {obj.id} cannot be changed")
-        if isinstance(obj, StockDocumentMixin):
-            state = sa.inspect(obj)
-            status_history = state.attrs.status.history
-            was = status_history.deleted[0] if status_history.deleted else obj.status
-            if was == StockDocumentStatus.draft:
-                continue
-            changed = {attr.key for attr in state.mapper.column_attrs
-                       if state.attrs[attr.key].history.has_changes()}
-            if changed - _POSTED_MUTABLE:
-                raise ImmutableRowError(f"posted {type(obj).__name__} {obj.id} cannot be changed: "
-                                        f"{', '.join(sorted(changed - _POSTED_MUTABLE))}")
+        status_history = state.attrs.status.history
+        was = status_history.deleted[0] if status_history.deleted else obj.status
+        if was != StockDocumentStatus.draft and changed - _POSTED_MUTABLE:
+            raise ImmutableRowError(f"posted {type(obj).__name__} {obj.id} cannot be changed: "
+                                    f"{', '.join(sorted(changed - _POSTED_MUTABLE))}")

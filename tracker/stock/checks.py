@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from tracker.checks import Problem, integrity_check
 from tracker.extensions import db
@@ -128,7 +129,9 @@ def expected_movements() -> tuple[dict[Key, tuple[Decimal, Decimal]], dict[tuple
         _add(expected, (org_id, "consignment", consignment_id, line_id, warehouse_id or 0), qty, value or ZERO_UAH)
     for spec in KINDS.values():
         model = spec.model
-        for doc in db.session.scalars(sa.select(model).where(model.status != StockDocumentStatus.draft)):
+        query = sa.select(model).where(model.status != StockDocumentStatus.draft).options(
+            so.selectinload(model.lines))
+        for doc in db.session.scalars(query):
             labels[(spec.kind, doc.id)] = f"{spec.kind} {doc.number or doc.id}"
             sign = 1 if doc.reversal_of_id is not None else -1
             for line in doc.lines:
