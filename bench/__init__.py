@@ -71,16 +71,24 @@ class Bench:
     default_rows: int
     rows_env: str
     suffix: str
+    #: The bare variant's own row source (e.g. the same SQL without our row building);
+    #: None = the same source as ours.
+    bare_source: str | None = None
+    #: ``module:function(rows, report)`` run once before the variants (e.g. build a data set).
+    prepare: str | None = None
 
     def run(self, rows: int, *, repeat: int = 1, source: str | None = None,
             workdir: Path, report: Callable[[str], None] = print) -> BenchResult:
         """Run bare and ours alternately ``repeat`` times; keep each one's fastest run and
         highest peak."""
         best: dict[str, Measurement] = {}
+        if self.prepare and not source:
+            resolve(self.prepare)(rows, report)
+        sources = {"ours": source or self.source, "bare": source or self.bare_source or self.source}
         for attempt in range(repeat):
             for label, target in (("bare", self.bare), ("ours", self.ours)):
                 out = workdir / f"{self.name}-{label}{self.suffix}"
-                m = measure(label, target, source or self.source, rows, out)
+                m = measure(label, target, sources[label], rows, out)
                 out.unlink(missing_ok=True)
                 report(f"  {self.name} {label:4} run {attempt + 1}: {m.seconds:8.2f} s "
                        f"{m.rows_per_second:9.0f} rows/s  peak {m.peak_mb:6.1f} MB "

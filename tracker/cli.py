@@ -186,4 +186,6 @@ def check_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    import tracker.reports.cli  # noqa: F401 - registers `flask tracker export`
+
     app.cli.add_command(tracker_cli)

@@ -274,3 +274,6 @@ def blueprints() -> Iterator[ApiBlueprint]:
     yield resource_blueprint("warehouses", catalog.WAREHOUSE, s.WarehouseSchema, "Warehouses",
                              search=(Warehouse.name, Warehouse.address), order_by=(Warehouse.name,))
     yield rates_blueprint()
+    from tracker.reports.api import reports_blueprint
+
+    yield reports_blueprint()

@@ -74,6 +74,7 @@ __all__ = [
     "TurnoverRow",
     "Words",
     "auditor_rows",
+    "stream_rows",
     "customs_consignment_rows",
     "customs_declaration_rows",
     "customs_document_rows",
@@ -151,7 +152,7 @@ def _uah(value: Any) -> Decimal:
     return scaled_to_decimal(value, MONEY_PLACES)
 
 
-def _stream(query: sa.Select[Any]) -> Iterator[Any]:
+def stream_rows(query: sa.Select[Any]) -> Iterator[Any]:
     """Execute ``query`` and yield its rows in batches (server-side cursor where available)."""
     result = db.session.execute(query, execution_options={"yield_per": YIELD_PER})
     try:
@@ -305,7 +306,7 @@ def receipt_rows(f: ReportFilter, words: Words) -> Iterator[ReceiptRow]:
     accepted lines' ``value_uah``."""
     aid, condition, use = words.for_enum(AidType), words.for_enum(Condition), words.for_enum(IntendedUse)
     make = ReceiptRow._make
-    for r in _stream(receipt_query(f)):
+    for r in stream_rows(receipt_query(f)):
         yield make((r[0], r[1], aid[r[2]], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13],
                     r[14], r[15], r[16], r[17], r[18], condition[r[19]], use[r[20]], r[21]))
 
@@ -489,7 +490,7 @@ def turnover_rows(f: ReportFilter, words: Words) -> Iterator[TurnoverRow]:
     """The stock turnover statement: per lot and warehouse with an opening balance or a movement
     in the period, sorted by category (the statement's groups)."""
     q, v = _qty, _uah
-    for r in _stream(turnover_query(f)):
+    for r in stream_rows(turnover_query(f)):
         yield TurnoverRow(r[0], r[1], r[2], r[3], r[4], r[5], q(r[6]), v(r[7]), q(r[8]), v(r[9]), -q(r[10]),
                           -v(r[11]), -q(r[12]), -v(r[13]), -q(r[14]), -v(r[15]), q(r[16]), v(r[17]), q(r[18]),
                           v(r[19]), q(r[20]), v(r[21]))
@@ -546,7 +547,7 @@ def distribution_rows(f: ReportFilter, words: Words, *, reversal_label: str = ""
     the period, and the lines of their reversals with negative quantity and value, so that the
     totals are what was given out net."""
     label = words.label
-    for r in _stream(distribution_query(f)):
+    for r in stream_rows(distribution_query(f)):
         sign = -1 if r[3] is not None else 1
         status = reversal_label if (r[3] is not None and reversal_label) else label(r[2])
         yield DistributionRow(r[0] or "", r[1], status, label(r[4]), r[5], r[6], label(r[7]), r[8], r[9], r[10],
@@ -611,7 +612,7 @@ def journal_query(f: ReportFilter) -> sa.Select[Any]:
 def journal_rows(f: ReportFilter, words: Words) -> Iterator[JournalRow]:
     """The journal: every posting of the entries dated in the period, debits and credits apart."""
     label = words.label
-    for r in _stream(journal_query(f)):
+    for r in stream_rows(journal_query(f)):
         amount = _uah(r[6])
         yield JournalRow(r[0], r[1], label(r[2]), r[3], r[4], r[5], amount if amount > 0 else None,
                          -amount if amount < 0 else None, r[7], r[8], r[9], r[10], r[11])
@@ -740,7 +741,7 @@ def ha_report_rows(f: ReportFilter, words: Words) -> Iterator[HaReportRow]:
     )
     query = _consignment_filters(query, f)
     q, v = _qty, _uah
-    for r in _stream(query):
+    for r in stream_rows(query):
         yield HaReportRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], -q(r[10]), -v(r[11]),
                           -q(r[12]), -v(r[13]), -q(r[14]), -v(r[15]), q(r[16]), v(r[17]))
 
@@ -802,7 +803,7 @@ def donor_rows(f: ReportFilter, words: Words) -> Iterator[DonorRow]:
     donor-currency figures are the line's value shared by quantity, and what is on hand is the
     rest, so received = distributed + written off + returned + on hand in both."""
     q, v = _qty, _uah
-    for r in _stream(_donor_query(f)):
+    for r in stream_rows(_donor_query(f)):
         qty, value, value_uah = r[8], r[9] or ZERO_UAH, r[10] or ZERO_UAH
         currency = r[7]
         dq, wq, rq = -q(r[11]), -q(r[13]), -q(r[15])
@@ -894,7 +895,7 @@ def auditor_rows(f: ReportFilter, words: Words, *, only_differences: bool = Fals
     differences (+ surplus), on hand at the period's end, and the difference
     ``received − issued − written off − returned + adjusted − on hand`` (should be zero)."""
     q, v = _qty, _uah
-    for r in _stream(_auditor_query(f)):
+    for r in stream_rows(_auditor_query(f)):
         received_q, received_v = r[6], r[7] or ZERO_UAH
         issued_q, issued_v = -q(r[8]), -v(r[9])
         wo_q, wo_v = -q(r[10]), -v(r[11])

@@ -12,8 +12,9 @@ def register_blueprints(app: Flask) -> None:
     from tracker.orgs.views import bp as orgs_bp
     from tracker.partners.views import agreements_bp, partners_bp
     from tracker.rates.views import bp as rates_bp
+    from tracker.reports.views import bp as reports_bp
 
     for bp in (auth_bp, dashboard_bp, orgs_bp, partners_bp, agreements_bp, categories_bp, units_bp, items_bp,
-               warehouses_bp, rates_bp):
+               warehouses_bp, rates_bp, reports_bp):
         app.register_blueprint(bp)
     init_api(app)
