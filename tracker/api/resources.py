@@ -277,3 +277,7 @@ def blueprints() -> Iterator[ApiBlueprint]:
     from tracker.reports.api import reports_blueprint
 
     yield reports_blueprint()
+    # issue 3: consignments (lines, transitions, import, checklist, declarations, documents) and stock
+    from tracker.api import consignments
+
+    yield from consignments.blueprints()

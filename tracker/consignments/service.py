@@ -54,6 +54,7 @@ from tracker.models import (
     Item,
     Origin,
     Partner,
+    RateSource,
     Role,
     StockMovement,
     Unit,
@@ -62,7 +63,7 @@ from tracker.models import (
 )
 from tracker.models.base import utcnow
 from tracker.money import QTY_PLACES, UNIT_VALUE_PLACES, convert, line_value
-from tracker.rates.service import get_rate
+from tracker.rates.service import RateData, RateMissing, create_rate, get_rate
 from tracker.scoping import get_scoped
 from tracker.stock.service import post_receipt, stocked_lines
 from tracker.validators import Errors, check_amount, check_currency, check_date, check_hs_code, check_length, \
@@ -438,10 +439,25 @@ def _next_position(consignment: Consignment) -> int:
     return max((line.position for line in consignment.lines), default=0) + 1
 
 
+def _value_or_enter_rate(line: ConsignmentLine, consignment: Consignment, user_id: int | None, lookback_days: int,
+                         entered_rate: Decimal | None, keep_rate: bool = True) -> None:
+    """Value the line; when the NBU rate is missing and the user typed it in, store it as a
+    manual rate for the missing currency and date, then value again ("enter the rate and retry")."""
+    try:
+        value_line(line, consignment.valuation_on, lookback_days, keep_rate=keep_rate)
+    except RateMissing as exc:
+        if entered_rate is None:
+            raise
+        create_rate(RateData(exc.currency, exc.on, entered_rate, RateSource.manual), user_id,
+                    consignment.organization_id)
+        value_line(line, consignment.valuation_on, lookback_days, keep_rate=keep_rate)
+
+
 def add_line(consignment: Consignment, user_id: int | None, data: LineData, *, lookback_days: int,
-             expected_version: int | None = None) -> ConsignmentLine:
+             expected_version: int | None = None, entered_rate: Decimal | None = None) -> ConsignmentLine:
     """Add a line and value it. Errors: :class:`Conflict` (read-only / changed meanwhile),
-    :class:`ValidationFailed`, :class:`RateMissing` (nothing is saved)."""
+    :class:`ValidationFailed`, :class:`RateMissing` (nothing is saved) unless ``entered_rate``
+    supplies the missing rate."""
     ensure_editable(consignment)
     check_version(consignment, expected_version)
     errors = Errors()
@@ -449,7 +465,8 @@ def add_line(consignment: Consignment, user_id: int | None, data: LineData, *, l
     errors.raise_if_any()
     line = ConsignmentLine(organization_id=consignment.organization_id, consignment_id=consignment.id,
                            position=data.position or _next_position(consignment), **values)
-    value_line(line, consignment.valuation_on, lookback_days)  # may raise RateMissing: nothing added yet
+    # may raise RateMissing: the line is not attached yet, so nothing is added
+    _value_or_enter_rate(line, consignment, user_id, lookback_days, entered_rate)
     consignment.lines.append(line)
     _touch(consignment)
     _flush(consignment)
@@ -460,7 +477,7 @@ def add_line(consignment: Consignment, user_id: int | None, data: LineData, *, l
 
 
 def update_line(line: ConsignmentLine, user_id: int | None, data: LineData, *, lookback_days: int,
-                expected_version: int | None = None) -> ConsignmentLine:
+                expected_version: int | None = None, entered_rate: Decimal | None = None) -> ConsignmentLine:
     """Change a line of a consignment that is not yet accepted; it is revalued (the stored rate
     is kept while the currency stays the same)."""
     consignment = line.consignment
@@ -475,7 +492,7 @@ def update_line(line: ConsignmentLine, user_id: int | None, data: LineData, *, l
         setattr(line, key, value)
     if data.position:
         line.position = data.position
-    value_line(line, consignment.valuation_on, lookback_days, keep_rate=keep_rate)
+    _value_or_enter_rate(line, consignment, user_id, lookback_days, entered_rate, keep_rate=keep_rate)
     _touch(consignment)
     _flush(consignment)
     after = snapshot(line)

@@ -17,4 +17,13 @@ def register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, dashboard_bp, orgs_bp, partners_bp, agreements_bp, categories_bp, units_bp, items_bp,
                warehouses_bp, rates_bp, reports_bp):
         app.register_blueprint(bp)
+    # issue 3: consignments, customs, stock, settings
+    from tracker.consignments.views import bp as consignments_bp
+    from tracker.customs.views import bp as customs_bp
+    from tracker.customs.views import document_rules_bp, document_types_bp
+    from tracker.settings.views import bp as settings_bp
+    from tracker.stock.views import bp as stock_bp
+
+    for bp in (consignments_bp, customs_bp, document_types_bp, document_rules_bp, stock_bp, settings_bp):
+        app.register_blueprint(bp)
     init_api(app)

@@ -66,6 +66,7 @@ LABELS: dict[str, Any] = {
     "expired": _l("Expired"),
     "present": _l("Present"),
     "extra": _l("Not required"),
+    "any": _l("Any"),
     # deadlines
     "ha_report": _l("HA report on availability and distribution"),
     "ita_publication": _l("ITA property publication"),
