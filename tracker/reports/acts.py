@@ -181,10 +181,13 @@ def _org(organization_id: int) -> Organization:
 def acceptance_act(organization_id: int, consignment_id: Any, language: str = "uk", *, exported_by: str = "") -> Act:
     """The acceptance act of an accepted (or closed) consignment: the donor, the documents it
     came with, every line with its value in the line's currency and in UAH at the NBU rate used,
-    the valuation method, the receiving commission and its signatures.
+    the valuation method, the receiving commission and its signatures. Lines and totals are the
+    consignment service's act data (``consignments.service.acceptance_act``).
 
     Errors: ``NotFound`` (another organization's or no such consignment), ``InvalidTransition``
     (not accepted yet), ``ValidationFailed`` (unknown language)."""
+    from tracker.consignments.service import acceptance_act as consignment_acceptance_act
+
     _check_language(language)
     org = _org(organization_id)
     consignment = get_scoped(Consignment, consignment_id, organization_id)
@@ -229,6 +232,8 @@ def acceptance_act(organization_id: int, consignment_id: Any, language: str = "u
         particulars.append((_("Valuation"), label(consignment.valuation_method)))
         if consignment.valuation_method == ValuationMethod.fair_value and consignment.valuation_justification:
             particulars.append((_("Justification of the fair value"), consignment.valuation_justification))
+        if consignment.documents_override_reason:
+            particulars.append((_("Accepted with missing documents"), consignment.documents_override_reason))
 
         columns = [
             ColumnSpec("position", _("No."), I, width=7),
@@ -245,20 +250,20 @@ def acceptance_act(organization_id: int, consignment_id: Any, language: str = "u
             ColumnSpec("rate_on", _("Rate date"), DT),
             ColumnSpec("value_uah", _("Value, UAH"), M, width=15, total=S),
         ]
+        # The figures are the consignment's own act data (the HTML act page prints the same).
+        data = consignment_acceptance_act(consignment)
         rows = []
-        by_currency: dict[str, Decimal] = {}
-        for index, line in enumerate(consignment.lines, 1):
-            details = [line.lot, _("expires %(date)s", date=_date(line.expiry_on)) if line.expiry_on else "",
-                       line.serial]
+        for index, (line, item) in enumerate(zip(consignment.lines, data.lines, strict=True), 1):
+            details = [item.lot, _("expires %(date)s", date=_date(item.expiry_on)) if item.expiry_on else "",
+                       item.serial]
             condition = words.label(line.condition)
-            if line.wear_percent is not None:
-                condition = f"{condition}, {line.wear_percent}%"
-            rows.append((index, line.name, line.category.display_name(language), "; ".join(d for d in details if d),
-                         condition, line.unit.code, line.quantity, line.unit_value, line.currency, line.value,
-                         line.rate, line.rate_on, line.value_uah))
-            if line.value is not None:
-                by_currency[line.currency] = by_currency.get(line.currency, Decimal(0)) + line.value
-        total_uah = sum((line.value_uah or Decimal(0) for line in consignment.lines), Decimal("0.00"))
+            if item.wear_percent is not None:
+                condition = f"{condition}, {item.wear_percent}%"
+            rows.append((index, item.name, line.category.display_name(language), "; ".join(d for d in details if d),
+                         condition, item.unit, item.quantity, item.unit_value, item.currency, item.value, item.rate,
+                         item.rate_on, item.value_uah))
+        by_currency = data.totals_by_currency
+        total_uah = data.total_value_uah
         notes = []
         if by_currency:
             notes.append(_("Total in the currency of the documents: %(amounts)s.",
@@ -269,7 +274,7 @@ def acceptance_act(organization_id: int, consignment_id: Any, language: str = "u
         responsible = consignment.warehouse.responsible_person if consignment.warehouse is not None else ""
         approval_heading, approval = _approval()
         signatures = [
-            (_("Receiving commission"), commission(consignment.commission_members)),
+            (_("Receiving commission"), commission("\n".join(data.commission_members))),
             ("", [Signatory(_("Handed over by (donor or carrier)"), consignment.carrier),
                   Signatory(_("Accepted by (materially responsible person)"), responsible)]),
         ]
