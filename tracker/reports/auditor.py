@@ -123,7 +123,7 @@ def write_off_rows(f: ReportFilter, words: Words, *, reasons: dict[str, str] | N
         query = query.where(WriteOffLine.warehouse_id == f.warehouse_id)
     query = queries._consignment_filters(query, f, warehouse=False)
     reasons = reasons or {}
-    for r in queries._stream(query):
+    for r in queries.stream_rows(query):
         sign = -1 if r[3] is not None else 1
         status = reversal_label if (r[3] is not None and reversal_label) else words.label(r[2])
         commission = ", ".join(line.strip() for line in (r[4] or "").splitlines() if line.strip())

@@ -261,10 +261,12 @@ def _squeezed_widths(columns: Sequence[ColumnSpec], text_widths: list[float], ro
     scale = MIN_TABLE_FONT_SIZE / base
     if scale * sum(floor) > room:
         scale = room / sum(floor)
-    # What is left goes to every column in proportion to what it lacks of its natural width
-    # (a long header word, a long name), so none is favoured.
+    # What is left goes to the columns in proportion to what they lack of their natural width:
+    # text columns (long names wrap less), and numbers up to a fifth more than their content
+    # (room for a long header word; beyond that the header breaks, the data never does).
     spare = room - scale * sum(floor)
-    deficits = [max(0.0, w - low) for w, low in zip(text_widths, floor)]
+    deficits = [max(0.0, min(w, low * 1.2) - low) if _fixed(col) else max(0.0, w - low)
+                for col, w, low in zip(columns, text_widths, floor)]
     share = min(1.0, spare / (scale * sum(deficits))) if sum(deficits) else 0.0
     widths = [scale * (low + share * d) for low, d in zip(floor, deficits)]
     return base * scale, widths
