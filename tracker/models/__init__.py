@@ -34,6 +34,7 @@ from tracker.models.documents import (
     WriteOffLine,
     WriteOffReason,
 )
+from tracker.models.donor import DonorReport, DonorReportPhoto, DonorReportText
 from tracker.models.customs import (
     Attachment,
     CustomsDeclaration,
@@ -84,4 +85,6 @@ __all__ = [
     "JournalEntry", "Period", "PeriodEvent", "PeriodStatus", "Posting", "PostingEvent", "PostingRule",
     "RecipientKind", "ReturnKind", "StockAttachment", "StockCount", "StockCountLine", "StockDocumentStatus",
     "StockReturn", "StockReturnLine", "Transfer", "TransferLine", "WriteOff", "WriteOffLine", "WriteOffReason",
+    # donor reports (issue 6)
+    "DonorReport", "DonorReportPhoto", "DonorReportText",
 ]

@@ -46,32 +46,39 @@ def _organization(edrpou: str | None) -> Organization:
 @tracker_cli.command("export")
 @click.argument("name")
 @click.option("--format", "fmt", default="xlsx", show_default=True, help="File format: xlsx or pdf.")
-@click.option("--from", "date_from", required=True, help="First day of the period, YYYY-MM-DD.")
-@click.option("--to", "date_to", required=True, help="Last day of the period, YYYY-MM-DD.")
+@click.option("--from", "date_from", default=None, help="First day of the period, YYYY-MM-DD (reports).")
+@click.option("--to", "date_to", default=None, help="Last day of the period, YYYY-MM-DD (reports).")
+@click.option("--id", "document_id", type=int, default=None,
+              help="Acts: id of the consignment, distribution or write-off.")
 @click.option("--partner", "partner_id", type=int, default=None, help="Only this partner (id).")
 @click.option("--agreement", "agreement_id", type=int, default=None, help="Only this agreement (id).")
 @click.option("--aid-type", default=None, help="Only this aid type: humanitarian, technical, charitable, grant.")
 @click.option("--warehouse", "warehouse_id", type=int, default=None, help="Only this warehouse (id).")
-@click.option("--lang", "language", default="uk", show_default=True, help="Language of headers: uk, en or de.")
+@click.option("--lang", "language", default=None,
+              help="Language: uk, en or de (default uk; the donor report: the partner's report language).")
 @click.option("--org", "edrpou", default=None, help="EDRPOU of the organization (needed when there are several).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (replaced only when the export is complete).")
-def export_command(name: str, fmt: str, date_from: str, date_to: str, partner_id: int | None,
-                   agreement_id: int | None, aid_type: str | None, warehouse_id: int | None, language: str,
-                   edrpou: str | None, out: Path) -> None:
+def export_command(name: str, fmt: str, date_from: str | None, date_to: str | None, document_id: int | None,
+                   partner_id: int | None, agreement_id: int | None, aid_type: str | None,
+                   warehouse_id: int | None, language: str | None, edrpou: str | None, out: Path) -> None:
     """Export report NAME (receipts, customs, stock-turnover, distributions, journal,
-    trial-balance, ha-report, donor, auditor, ledger) for a period to a file."""
-    from tracker.reports import service
+    trial-balance, ha-report, donor, auditor, ledger) for a period to a file, or the act
+    (acceptance-act, distribution-act, write-off-act; --format pdf) of document --id."""
+    from tracker.reports import acts, service
 
     result = None
     try:
         start, end = _date(date_from, "from"), _date(date_to, "to")
         service.renderer_for(fmt, name)
+        if name not in acts.ACTS and (start is None or end is None):
+            raise ValidationFailed("from", _("Give the period with --from and --to."))
         org = _organization(edrpou)
         result = service.export_report(service.ExportRequest(
             name=name, format=fmt, organization_id=org.id, user_id=None, date_from=start, date_to=end,
             partner_id=partner_id, agreement_id=agreement_id, aid_type=aid_type, warehouse_id=warehouse_id,
-            language=language, channel="cli", exported_by="flask tracker export"))
+            language=language if language or name == "donor" or name in acts.ACTS else "uk", document_id=document_id,
+            channel="cli", exported_by="flask tracker export"))
         target = out.resolve()
         if not target.parent.is_dir():
             raise ValidationFailed("out", _("The folder %(path)s does not exist.", path=str(target.parent)))

@@ -17,7 +17,9 @@ Typesetting decisions:
   file is written, as in any reportlab document). Text that is too wide is wrapped into lines
   here (capped at :data:`MAX_CELL_LINES`), never left to overflow.
 * Orientation: portrait unless the widest table needs more room; wider still, column widths
-  and the table font are scaled down to the frame, so no column is ever cut.
+  and the table font are scaled down to the frame; wider than A4 landscape allows at the
+  smallest font, the page is A3 landscape, numbers and dates keep their width and text columns
+  wrap, so no column is ever cut.
 * "Page x of y" needs the page count before it is known: every page draws a form XObject
   (``pageno<N>``) that the canvas defines once the last page is done.
 * Amounts are right-aligned and formatted by ``tracker.money.format_amount``, as on the pages.
@@ -43,7 +45,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.fonts import addMapping
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -69,6 +71,7 @@ from reportlab.platypus.tables import CellStyle
 from tracker.money import format_amount
 from tracker.reports.rows import (
     ColumnKind,
+    DEFAULT_WIDTH,
     ColumnSpec,
     ReportMeta,
     Section,
@@ -233,6 +236,42 @@ def _natural_widths(columns: Sequence[ColumnSpec], font_size: float) -> list[flo
     return widths
 
 
+#: Narrowest a wrapping column becomes when a table is squeezed, in characters.
+MIN_TEXT_CHARS = 6
+
+
+def _fixed(column: ColumnSpec) -> bool:
+    """Numbers and dates are never wrapped: their columns keep the width of their content."""
+    return column.is_numeric or column.kind is ColumnKind.DATE
+
+
+def _squeezed_widths(columns: Sequence[ColumnSpec], text_widths: list[float], room: float,
+                     base: float) -> tuple[float, list[float]]:
+    """Font size and text widths (without padding) of a table too wide for the frame even at
+    :data:`MIN_TABLE_FONT_SIZE`: numbers and dates keep the width of their content at the
+    smallest font (they are never cut; their headers may break inside long words), text
+    columns share what is left in proportion to their natural widths, each at least
+    :data:`MIN_TEXT_CHARS` wide, and wrap. Only when the numbers alone do not fit does the
+    font go below the minimum."""
+    content = [(col.width or DEFAULT_WIDTH[col.kind]) * (_EM_DIGITS if col.is_numeric else _EM_TEXT) * base
+               for col in columns]
+    # Each column's floor: numbers and dates their content, text a few characters.
+    floor = [min(c, w) if _fixed(col) else min(MIN_TEXT_CHARS * _EM_TEXT * base, w)
+             for col, c, w in zip(columns, content, text_widths)]
+    scale = MIN_TABLE_FONT_SIZE / base
+    if scale * sum(floor) > room:
+        scale = room / sum(floor)
+    # What is left goes to the columns in proportion to what they lack of their natural width:
+    # text columns (long names wrap less), and numbers up to a fifth more than their content
+    # (room for a long header word; beyond that the header breaks, the data never does).
+    spare = room - scale * sum(floor)
+    deficits = [max(0.0, min(w, low * 1.2) - low) if _fixed(col) else max(0.0, w - low)
+                for col, w, low in zip(columns, text_widths, floor)]
+    share = min(1.0, spare / (scale * sum(deficits))) if sum(deficits) else 0.0
+    widths = [scale * (low + share * d) for low, d in zip(floor, deficits)]
+    return base * scale, widths
+
+
 class _StreamedTable(Flowable):
     """A section's table, laid out one page at a time while the document is built.
 
@@ -308,13 +347,19 @@ class _StreamedTable(Flowable):
         if self._layout is not None:
             return self._layout
         columns = self.section.columns
+        base = self.base_font_size
         # Text widths scale with the font; the cell padding does not. Too wide: shrink text
         # widths and font alike (what fitted still fits). Narrower: stretch to the frame.
         padding = 2 * _CELL_PAD_H
-        text_widths = [w - padding for w in _natural_widths(columns, self.base_font_size)]
-        factor = (avail_width - padding * len(columns)) / sum(text_widths)
-        font_size = max(MIN_TABLE_FONT_SIZE, self.base_font_size * min(1.0, factor))
-        widths = [w * factor + padding for w in text_widths]
+        text_widths = [w - padding for w in _natural_widths(columns, base)]
+        room = avail_width - padding * len(columns)
+        factor = room / sum(text_widths)
+        if factor >= 1 or base * factor >= MIN_TABLE_FONT_SIZE:
+            font_size = base * min(1.0, factor)
+            widths = [w * factor + padding for w in text_widths]
+        else:
+            font_size, widths = _squeezed_widths(columns, text_widths, room, base)
+            widths = [w + padding for w in widths]
         leading = round(font_size * 1.2, 2)
         header = []
         header_lines = 1
@@ -701,10 +746,22 @@ class PdfReport:
 
     @property
     def landscape(self) -> bool:
-        if self.orientation != "auto":
-            return self.orientation == "landscape"
-        portrait_frame = A4[0] - 2 * MARGIN
-        return self._widest > portrait_frame
+        return self.pagesize[0] > self.pagesize[1]
+
+    @property
+    def pagesize(self) -> tuple[float, float]:
+        """A4 portrait when the widest table fits it; A4 landscape when it fits there at the
+        smallest table font; wider registers get A3 landscape (printable on A4 as "fit to
+        page"), and inside it numbers keep their width while text wraps (never cut)."""
+        if self.orientation == "portrait":
+            return A4
+        if self.orientation == "landscape":
+            return landscape(A4)
+        if self._widest <= A4[0] - 2 * MARGIN:
+            return A4
+        if self._widest * MIN_TABLE_FONT_SIZE / self.table_font_size <= A4[1] - 2 * MARGIN:
+            return landscape(A4)
+        return landscape(A3)
 
     def build(self, out: str | os.PathLike[str] | IO[bytes] | None = None) -> bytes | None:
         """Lay the document out; return the bytes, or write them to ``out`` and return None.
@@ -712,7 +769,7 @@ class PdfReport:
         A report without any table, text or picture says the label's "nothing to report".
         """
         meta = self.meta
-        pagesize = landscape(A4) if self.landscape else A4
+        pagesize = self.pagesize
         target: Any = BytesIO() if out is None else (os.fspath(out) if isinstance(out, (str, os.PathLike)) else out)
         doc = BaseDocTemplate(
             target,

@@ -5,9 +5,13 @@ The pages, the API and the CLI all call :func:`export_report`. It builds the rep
 ``export`` audit event (also for auditors, who change nothing else) and returns the file,
 rewound, for the caller to stream and close.
 
-Formats are plug-ins: :data:`RENDERERS` maps a format to a :class:`Renderer`. Excel is
-registered here; the PDF reports register theirs with :func:`register_renderer` (``"pdf"``).
-A known format without a renderer yet answers a clear "not available" error, never a 500.
+Formats are plug-ins: :data:`RENDERERS` maps a format to a :class:`Renderer`. Excel and PDF
+(``reports/pdf_reports.py``: every report but the journal, the trial balance and the ledger
+workbook) are registered here; :func:`register_renderer` adds or replaces one. A known format
+without a renderer answers a clear "not available" error, never a 500.
+
+The acts (``acceptance-act``, ``distribution-act``, ``write-off-act``; ``reports/acts.py``) are
+PDF-only reports of one document: they take the document's id instead of a period.
 """
 from __future__ import annotations
 
@@ -22,9 +26,11 @@ from flask_babel import gettext as _
 
 from tracker.audit.service import record
 from tracker.errors import NotFound
-from tracker.models import Organization, User
-from tracker.reports import datasets
+from tracker.models import Agreement, Organization, Partner, User
+from tracker.reports import acts, datasets
 from tracker.reports.datasets import Dataset
+from tracker.reports.pdf_reports import PDF_REPORTS
+from tracker.scoping import get_scoped
 
 __all__ = [
     "FORMATS",
@@ -63,8 +69,21 @@ def _render_xlsx(dataset: Dataset, out: IO[bytes]) -> None:
 
 XLSX = Renderer("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _render_xlsx)
 
-#: format → renderer. The PDF reports add ``"pdf"`` with :func:`register_renderer`.
-RENDERERS: dict[str, Renderer] = {"xlsx": XLSX}
+def _render_pdf(dataset: Dataset, out: IO[bytes]) -> None:
+    from tracker.reports.pdf_reports import render_pdf
+
+    render_pdf(dataset, out)
+
+
+PDF = Renderer("pdf", "application/pdf", _render_pdf, reports=PDF_REPORTS)
+
+#: format → renderer.
+RENDERERS: dict[str, Renderer] = {"xlsx": XLSX, "pdf": PDF}
+
+
+def report_names() -> list[str]:
+    """Every report name the exports accept: the dataset reports, then the acts."""
+    return [*datasets.REPORTS, *acts.ACTS]
 
 
 def register_renderer(renderer: Renderer) -> None:
@@ -75,15 +94,19 @@ def register_renderer(renderer: Renderer) -> None:
 def renderer_for(fmt: str, name: str) -> Renderer:
     """The renderer of ``fmt`` for report ``name``. ``NotFound`` for an unknown report or
     format, and for a format (or a report in it) that is not available yet."""
-    if name not in datasets.REPORTS:
+    if name not in datasets.REPORTS and name not in acts.ACTS:
         raise NotFound(_("Unknown report: %(name)s. Known reports: %(names)s.", name=name,
-                         names=", ".join(datasets.REPORTS)))
+                         names=", ".join(report_names())))
     if fmt not in FORMATS:
         raise NotFound(_("Unknown format: %(format)s. Known formats: %(formats)s.", format=fmt,
                          formats=", ".join(FORMATS)))
     renderer = RENDERERS.get(fmt)
     if renderer is None:
         raise NotFound(_("The %(format)s export is not available yet.", format=fmt.upper()))
+    if name in acts.ACTS:
+        if fmt != "pdf":
+            raise NotFound(_("The %(name)s report is not available as %(format)s.", name=name, format=fmt.upper()))
+        return renderer
     if not renderer.supports(name):
         raise NotFound(_("The %(name)s report is not available as %(format)s.", name=name, format=fmt.upper()))
     return renderer
@@ -91,6 +114,8 @@ def renderer_for(fmt: str, name: str) -> Renderer:
 
 def available_formats(name: str) -> list[str]:
     """Formats report ``name`` can be downloaded in now, in :data:`FORMATS` order."""
+    if name in acts.ACTS:
+        return ["pdf"] if "pdf" in RENDERERS else []
     return [fmt for fmt in FORMATS if fmt in RENDERERS and RENDERERS[fmt].supports(name)]
 
 
@@ -108,7 +133,10 @@ class ExportRequest:
     agreement_id: int | None = None
     aid_type: str | None = None
     warehouse_id: int | None = None
-    language: str = "uk"
+    #: None = the report's default: the partner's report language for the donor report, else uk.
+    language: str | None = "uk"
+    #: The document of an act (consignment, distribution or write-off id).
+    document_id: int | None = None
     #: Where the export was made (web, api, cli), for the audit trail.
     channel: str = ""
     #: Shown as "Exported by" when there is no user (the CLI).
@@ -122,7 +150,8 @@ class Export:
     file: IO[bytes]
     filename: str
     mimetype: str
-    dataset: Dataset
+    #: The rendered dataset (None for an act).
+    dataset: Dataset | None
     size: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -155,12 +184,14 @@ def export_report(request: ExportRequest, *, today: date | None = None) -> Expor
 
     renderer = renderer_for(request.format, request.name)
     user = db.session.get(User, request.user_id) if request.user_id is not None else None
+    if request.name in acts.ACTS:
+        return _export_act(request, _who(user) or request.exported_by)
     exported_at = datetime.now(UTC)
     dataset = datasets.build(
         request.name, request.organization_id, request.date_from, request.date_to,
         partner_id=request.partner_id, agreement_id=request.agreement_id, aid_type=request.aid_type,
-        warehouse_id=request.warehouse_id, language=request.language, exported_by=_who(user) or request.exported_by,
-        exported_at=exported_at, today=today)
+        warehouse_id=request.warehouse_id, language=request.language or _default_language(request),
+        exported_by=_who(user) or request.exported_by, exported_at=exported_at, today=today)
     handle: IO[bytes] = tempfile.TemporaryFile(suffix="." + request.format)
     try:
         renderer.render(dataset, handle)
@@ -181,3 +212,43 @@ def export_report(request: ExportRequest, *, today: date | None = None) -> Expor
     return Export(file=handle, filename=filename_for(request.name, request.format, org.edrpou, f.date_from,
                                                      f.date_to),
                   mimetype=renderer.mimetype, dataset=dataset, size=size)
+
+
+def _default_language(request: ExportRequest) -> str:
+    """The donor report speaks the partner's report language unless another was chosen."""
+    if request.name == "donor":
+        from tracker.reports.donor import default_language
+
+        partner_id = request.partner_id
+        if partner_id is None and request.agreement_id is not None:
+            partner_id = get_scoped(Agreement, request.agreement_id, request.organization_id).partner_id
+        if partner_id is not None:
+            return default_language(get_scoped(Partner, partner_id, request.organization_id))
+    return "uk"
+
+
+def _export_act(request: ExportRequest, exported_by: str) -> Export:
+    """An act of one document as PDF, audited like any export. Errors: ``NotFound`` (no such
+    document in the organization), ``ValidationFailed`` (no id, unknown language),
+    ``InvalidTransition`` (a document not in effect)."""
+    from tracker.extensions import db
+
+    act, data = acts.render_act(request.name, request.organization_id, request.document_id,
+                                request.language or "uk", exported_by=exported_by)
+    handle: IO[bytes] = tempfile.TemporaryFile(suffix=".pdf")
+    try:
+        handle.write(data)
+        handle.seek(0)
+        org = db.session.get(Organization, request.organization_id)
+        assert org is not None
+        record(organization_id=request.organization_id, user_id=request.user_id, action="export",
+               object_type="report", object_id=request.name,
+               after={"report": request.name, "format": "pdf", "document_id": int(request.document_id or 0),
+                      "number": act.number, "language": act.meta.language, "channel": request.channel,
+                      "bytes": len(data)})
+    except BaseException:
+        handle.close()
+        raise
+    filename = _UNSAFE_FILENAME.sub("-", f"{request.name}_{org.edrpou}_{act.number}") + ".pdf"
+    return Export(file=handle, filename=filename, mimetype="application/pdf", dataset=None, size=len(data),
+                  extra={"act": act})

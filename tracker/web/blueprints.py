@@ -34,4 +34,10 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (*stock_document_bps, ledger_bp):
         app.register_blueprint(bp)
+    # issue 6: PDF acts on the document pages, donor reports
+    from tracker.acts.views import bp as acts_bp
+    from tracker.donor.views import bp as donor_bp
+
+    for bp in (acts_bp, donor_bp):
+        app.register_blueprint(bp)
     init_api(app)
