@@ -134,10 +134,10 @@ def test_monthly_run_sends_each_recipient_its_language_with_the_pdf(app, dortmun
     assert de.message["Auto-Submitted"] == "auto-generated" and de.message["Reply-To"] is None
 
     de_text = pdf_text(de.pdf())
-    assert "Zusammenfassung der Hilfe" in de_text and "Stadt Dortmund" in de_text and "November 2026" in de_text
-    assert "Solidaritätspartnerschaft" in de_text and "SP-2023-01" in de_text
+    # the attachment is the donor report of issue 6 (tracker.reports.donor), in the recipient's language
+    assert "Verwendungsnachweis" in de_text and "Stadt Dortmund" in de_text and "01.11.2026" in de_text
     uk_text = pdf_text(uk.pdf())
-    assert "Організація 04053625" in uk_text and "листопад 2026" in uk_text
+    assert "Організація 04053625" in uk_text and "01.11.2026" in uk_text
 
     rows = deliveries()
     assert [(d.recipient_email, d.language, d.status, d.attempts, d.trigger, d.mode) for d in rows] == [
@@ -190,7 +190,7 @@ def test_quarterly_partners_get_the_quarter_when_it_ends(app, dortmund, mail, wo
     assert (row.period_start, row.period_end) == (date(2026, 10, 1), date(2026, 12, 31))
     de, = mail.to("julia.becker@dortmund.example")
     assert "Oktober–Dezember 2026" in de.subject
-    assert "Oktober–Dezember 2026" in pdf_text(de.pdf())
+    assert "01.10.2026 – 31.12.2026" in pdf_text(de.pdf())  # the donor report covers the quarter
 
 
 def test_partners_without_schedule_get_nothing_and_a_due_partner_without_recipients_is_a_problem(app, world, mail):

@@ -130,7 +130,7 @@ def test_every_role_downloads_the_pdf_and_the_export_is_recorded(client, auth, w
 
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
-    assert "Zusammenfassung der Hilfe" in text and "Oktober 2026" in text  # the partner's report language
+    assert "Verwendungsnachweis" in text and "01.10.2026" in text  # the partner's report language
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "export"))
     assert event.user_id == world.users["auditor"].id and event.after["language"] == "de"
     assert client.get("/delivery/pdf", query_string={"partner_id": dortmund.id, "period_start": "soon",

@@ -130,10 +130,12 @@ def check_report_request(language: str, period_start: date, period_end: date) ->
 
 def render_donor_report(organization_id: int, partner_id: int, period_start: date, period_end: date,
                         language: str) -> bytes:
-    """The donor summary PDF for one partner and period in ``language`` (see the module doc)."""
+    """The donor summary PDF for one partner and period in ``language``: the full donor report
+    of issue 6 (``tracker.reports.donor``), the same document the donor-report page produces."""
+    from tracker.reports import donor
+
     check_report_request(language, period_start, period_end)
-    summary = collect_donor_summary(organization_id, partner_id, Period(period_start, period_end))
-    return build_donor_summary_pdf(summary, language)
+    return donor.render_donor_report(organization_id, partner_id, period_start, period_end, language)
 
 
 # --------------------------------------------------------------------------- builder
