@@ -229,12 +229,12 @@ def _lot(world: Any) -> Any:
 
 def _stock_draft(world: Any, kind: str, post: bool = False) -> Any:
     from tests import stock_factories as sf
-    from tracker.models import Role, ReturnKind
+    from tracker.models import ReturnKind, Role, WriteOffReason
     from tracker.stock import documents as docs
 
     lot = _lot(world)
     user = world.users[FINANCE_HEAD]
-    line = sf.line(lot, "1")
+    line = sf.line(lot, "1", reason=WriteOffReason.damaged) if kind == "write_off" else sf.line(lot, "1")
     on = date(2026, 11, 20)
     if kind == "stock_count":
         return docs.create_stock_count(world.org.id, user.id, Role.finance_head, docs.StockCountData(
@@ -456,8 +456,10 @@ ACCESS: dict[str, Access] = {
     "consignments.view": Access({"GET": ALL}, args={"consignment_id": "consignment"}),
     "consignments.edit": Access({"GET": EDIT, "POST": EDIT}, args={"consignment_id": "consignment"}),
     "consignments.transition": Access({"POST": EDIT}, args={"consignment_id": "consignment"}),
-    "consignments.report": Access({"POST": EDIT}, args={"consignment_id": "consignment"}),
-    "consignments.act": Access({"GET": ALL}, args={"consignment_id": "consignment"}),
+    # the report date needs no input (today by default): sent a missing id
+    "consignments.report": Access({"POST": EDIT}, args={"consignment_id": "consignment"},
+                                  destructive=frozenset({"POST"})),
+    "consignments.act": Access({"GET": ALL}, args={"consignment_id": "accepted"}),
     "consignments.line_create": Access({"GET": EDIT, "POST": EDIT}, args={"consignment_id": "consignment"}),
     "consignments.line_edit": Access({"GET": EDIT, "POST": EDIT},
                                      args={"consignment_id": "consignment", "line_id": "consignment_line"}),
@@ -465,17 +467,22 @@ ACCESS: dict[str, Access] = {
                                        args={"consignment_id": "consignment", "line_id": "consignment_line"},
                                        destructive=frozenset({"POST"})),
     "consignments.import_upload": Access({"GET": EDIT, "POST": EDIT}, args={"consignment_id": "consignment"}),
-    "consignments.import_preview": Access({"GET": EDIT, "POST": EDIT}, args={"consignment_id": "consignment"}),
+    # without an uploaded file waiting, the preview sends back to the upload page
+    "consignments.import_preview": Access({"GET": EDIT, "POST": EDIT}, args={"consignment_id": "consignment"},
+                                          expect={"GET": 302, "POST": 302}),
     # customs: declarations, documents and their files; document types and rules (admins)
     "customs.index": Access({"GET": ALL}),
     "customs.declaration_create": Access({"GET": EDIT, "POST": EDIT}, args={"consignment_id": "consignment"}),
     "customs.declaration_edit": Access({"GET": EDIT, "POST": EDIT}, args={"declaration_id": "declaration"}),
-    "customs.declaration_status": Access({"POST": EDIT}, args={"declaration_id": "declaration"}),
+    # an invalid status change or upload is refused back to the consignment page (303)
+    "customs.declaration_status": Access({"POST": EDIT}, args={"declaration_id": "declaration"},
+                                         expect={"POST": 303}),
     "customs.document_create": Access({"GET": EDIT, "POST": EDIT}, args={"consignment_id": "consignment"}),
     "customs.document_edit": Access({"GET": EDIT, "POST": EDIT}, args={"document_id": "customs_document"}),
     "customs.document_delete": Access({"POST": EDIT}, args={"document_id": "customs_document"},
                                       destructive=frozenset({"POST"})),
-    "customs.attachment_upload": Access({"POST": EDIT}, args={"document_id": "customs_document"}),
+    "customs.attachment_upload": Access({"POST": EDIT}, args={"document_id": "customs_document"},
+                                        expect={"POST": 303}),
     "customs.attachment_download": Access({"GET": ALL}, args={"attachment_id": "customs_file"}),
     **crud_pages("document_types", "document_type", edit=ADMIN_ONLY),
     **crud_pages("document_rules", "document_rule", edit=ADMIN_ONLY),
@@ -510,8 +517,8 @@ ACCESS: dict[str, Access] = {
                                  destructive=frozenset({"POST"})),
     # reports, donor reports, settings
     "reports.index": Access({"GET": ALL}),
-    "reports.export": Access({"GET": ALL}, query={"report": "=receipts.csv"}),
-    "reports.download": Access({"GET": ALL}, args={"name": "=receipts", "fmt": "=csv"}),
+    "reports.export": Access({"GET": ALL}, query={"report": "=receipts.xlsx"}),
+    "reports.download": Access({"GET": ALL}, args={"name": "=receipts", "fmt": "=xlsx"}),
     "donor.index": Access({"GET": ALL}),
     "donor.save": Access({"POST": EDIT}),
     "donor.download": Access({"GET": ALL}, query={"partner_id": "partner", "from": "=2026-11-01",
@@ -565,7 +572,7 @@ ACCESS: dict[str, Access] = {
     "api_posting_rules.RuleCollection": Access({"GET": ALL, "POST": ADMIN_ONLY}),
     "api_posting_rules.RuleMember": Access({"GET": ALL, "PUT": ADMIN_ONLY, "DELETE": ADMIN_ONLY},
                                            args={"rule_id": "posting_rule"}, destructive=frozenset({"DELETE"})),
-    "api_reports.Report": Access({"GET": ALL}, args={"name": "=receipts", "fmt": "=csv"}),
+    "api_reports.Report": Access({"GET": ALL}, args={"name": "=receipts", "fmt": "=xlsx"}),
 }
 
 #: Routes the walk does not call (served files, no data behind them).
