@@ -508,7 +508,8 @@ ACCESS: dict[str, Access] = {
                                    destructive=frozenset({"POST"})),
     "ledger.trial_balance": Access({"GET": ALL}),
     "ledger.periods": Access({"GET": ALL}),
-    "ledger.change_period": Access({"POST": FINANCE}, args={"period": "=2026-11", "action": "=close"}),
+    # closing needs no input (the reason is optional), so the walk reopens: refused without a reason
+    "ledger.change_period": Access({"POST": FINANCE}, args={"period": "=2026-11", "action": "=reopen"}),
     "ledger.accounts": Access({"GET": ALL}),
     "ledger.edit_account": Access({"GET": ADMIN_ONLY, "POST": ADMIN_ONLY}, args={"account_id": "account"}),
     "ledger.rules": Access({"GET": ALL}),
