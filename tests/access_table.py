@@ -48,6 +48,10 @@ EDIT = frozenset({ADMIN, ACCOUNTANT, FINANCE_HEAD})
 AUDIT = frozenset({ADMIN, FINANCE_HEAD, AUDITOR})
 ADMIN_ONLY = frozenset({ADMIN})
 SEND = frozenset({ADMIN, FINANCE_HEAD})
+#: stock documents: accountants and finance heads draft (admins do not), finance heads alone
+#: reverse, post write-offs, stock counts and returns, post manual entries and close periods
+DRAFT = frozenset({ACCOUNTANT, FINANCE_HEAD})
+FINANCE = frozenset({FINANCE_HEAD})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -97,6 +101,37 @@ def api_resource(name: str, obj: str, *, read: frozenset[str] = ALL, edit: froze
     return {
         f"{name}.Collection": Access({"GET": read, "POST": edit}),
         f"{name}.Member": Access(member, args={arg: obj}, tenant=tenant, destructive=frozenset({"DELETE"})),
+    }
+
+
+def document_pages(name: str, obj: str, post: frozenset[str]) -> dict[str, Access]:
+    """The pages ``tracker.stock.document_views.DocumentPages`` registers for one kind of stock document."""
+    arg = {"document_id": obj}
+    once = frozenset({"POST"})
+    return {
+        f"{name}.index": Access({"GET": ALL}),
+        f"{name}.create": Access({"GET": DRAFT, "POST": DRAFT}),
+        f"{name}.view": Access({"GET": ALL}, args=arg),
+        f"{name}.edit": Access({"GET": DRAFT, "POST": DRAFT}, args=arg),
+        f"{name}.post": Access({"POST": post}, args=arg, destructive=once),
+        f"{name}.reverse": Access({"POST": FINANCE}, args=arg, destructive=once),
+        f"{name}.delete": Access({"POST": DRAFT}, args=arg, destructive=once),
+        f"{name}.upload": Access({"POST": DRAFT}, args=arg),
+        f"{name}.download": Access({"GET": ALL}, args={"document_id": obj, "file_id": f"{obj}_file"}),
+    }
+
+
+def document_api(name: str, obj: str, post: frozenset[str]) -> dict[str, Access]:
+    """The API ``tracker.api.books.document_blueprint`` registers for one kind of stock document."""
+    arg = {"document_id": obj}
+    return {
+        f"{name}.Collection": Access({"GET": ALL, "POST": DRAFT}),
+        f"{name}.Member": Access({"GET": ALL, "PUT": DRAFT, "DELETE": DRAFT}, args=arg,
+                                 destructive=frozenset({"DELETE"})),
+        f"{name}.Post": Access({"POST": post}, args=arg),
+        f"{name}.Reverse": Access({"POST": FINANCE}, args=arg),
+        f"{name}.Files": Access({"POST": DRAFT}, args=arg),
+        f"{name}.File": Access({"GET": ALL}, args={"document_id": obj, "file_id": f"{obj}_file"}),
     }
 
 
@@ -173,6 +208,132 @@ def _delivery(world: Any) -> Any:
                                   request_key="access-walk", note="", sender_domain="example.org", now=utcnow())
 
 
+# objects of the consignment, customs, stock and ledger features
+_OBJ_CACHE: dict[str, Any] = {}
+
+
+def _consignment(world: Any) -> Any:
+    """A cleared HA consignment with a line, a cleared declaration and its filed documents."""
+    from tests import consignment_factories as cf
+
+    cf.standard_rates()
+    return cf.ready_to_accept(world.org, world.partner, warehouse=_stock_warehouse(world))
+
+
+def _lot(world: Any) -> Any:
+    """An accepted lot in stock (its consignment was accepted, with a journal entry)."""
+    from tests import stock_factories as sf
+
+    return sf.make_lot(world.org, world.partner, into=_stock_warehouse(world))
+
+
+def _stock_draft(world: Any, kind: str, post: bool = False) -> Any:
+    from tests import stock_factories as sf
+    from tracker.models import ReturnKind, Role, WriteOffReason
+    from tracker.stock import documents as docs
+
+    lot = _lot(world)
+    user = world.users[FINANCE_HEAD]
+    line = sf.line(lot, "1", reason=WriteOffReason.damaged) if kind == "write_off" else sf.line(lot, "1")
+    on = date(2026, 11, 20)
+    if kind == "stock_count":
+        return docs.create_stock_count(world.org.id, user.id, Role.finance_head, docs.StockCountData(
+            on=on, warehouse_id=lot.consignment.warehouse_id, commission_members="O. Bondar\nP. Melnyk"), today=sf.TODAY)
+    data = {
+        "distribution": lambda: sf.distribution_data(line, on=on),
+        "transfer": lambda: docs.TransferData(on=on, from_warehouse_id=lot.consignment.warehouse_id,
+                                              to_warehouse_id=_other_warehouse(world).id, lines=(line,)),
+        "write_off": lambda: docs.WriteOffData(on=on, commission_members="O. Bondar\nP. Melnyk", basis="Damaged",
+                                               lines=(line,)),
+        "stock_return": lambda: docs.StockReturnData(on=on, kind=next(iter(ReturnKind)), counterparty_name="Donor",
+                                                     basis="Letter", reason="Surplus", lines=(line,)),
+    }[kind]()
+    doc = docs.create_document(kind, world.org.id, user.id, Role.finance_head, data, today=sf.TODAY)
+    if post:
+        docs.post_document(doc, user.id, Role.finance_head, today=sf.TODAY)
+    return doc
+
+
+def _stock_warehouse(world: Any) -> Any:
+    from tests import stock_factories as sf
+
+    return sf.warehouse(world.org, "Access walk warehouse")
+
+
+def _other_warehouse(world: Any) -> Any:
+    from tests import factories
+
+    if "other_warehouse" not in _OBJ_CACHE or _OBJ_CACHE["other_warehouse"][0] is not world:
+        _OBJ_CACHE["other_warehouse"] = (world, factories.make_warehouse(world.org, name="Access walk second"))
+    return _OBJ_CACHE["other_warehouse"][1]
+
+
+def _stock_file(world: Any, kind: str) -> Any:
+    """A scan attached to a draft of ``kind`` (the draft is the object named ``kind``)."""
+    from flask import current_app
+
+    from tracker.models import Role
+    from tracker.stock import documents as docs
+
+    doc = _stock_draft(world, kind)
+    _OBJ_CACHE[f"{kind}_doc"] = doc
+    return docs.attach_file(doc, world.users[FINANCE_HEAD].id, Role.finance_head, b"%PDF-1.7 access walk", "scan.pdf",
+                            folder=current_app.config["UPLOAD_FOLDER"], max_bytes=10_000_000)
+
+
+def _customs_file(world: Any) -> Any:
+    from flask import current_app
+
+    from tracker.customs import service
+
+    document = _built(world, "consignment").documents[0]
+    return service.attach_file(document, None, b"%PDF-1.7 access walk", "scan.pdf",
+                               folder=current_app.config["UPLOAD_FOLDER"], max_bytes=10_000_000)
+
+
+def _first(model_name: str) -> Callable[[Any], Any]:
+    def build(world: Any) -> Any:
+        import sqlalchemy as sa
+
+        from tracker import models
+        from tracker.extensions import db
+
+        model = getattr(models, model_name)
+        return db.session.scalars(sa.select(model).where(model.organization_id == world.org.id)
+                                  .order_by(model.id)).first()
+    return build
+
+
+def _setting(world: Any) -> Any:
+    from tracker.settings import service
+
+    return service.set_setting(world.org.id, None, service.SettingData("ha_report_due_days", "60", date(2026, 1, 1)))
+
+
+def _document_type(world: Any) -> Any:
+    from tests import consignment_factories as cf
+
+    return cf.document_type(world.org, "cmr")
+
+
+def _built(world: Any, name: str) -> Any:
+    """An object built earlier in the same walk (OBJECTS are built in order)."""
+    cached = _OBJ_CACHE.get(name)
+    if cached is None or cached[0] is not world:
+        _OBJ_CACHE[name] = (world, OBJECTS[name](world))
+    return _OBJ_CACHE[name][1]
+
+
+def _cached(name: str, build: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def wrapper(world: Any) -> Any:
+        cached = _OBJ_CACHE.get(name)
+        if cached is None or cached[0] is not world:
+            _OBJ_CACHE[name] = (world, build(world))
+        return _OBJ_CACHE[name][1]
+    return wrapper
+
+
+
 #: Objects of ``world.org`` used in object URLs, built once per walk (in this order).
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     "partner": lambda world: world.partner,
@@ -186,6 +347,31 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "token": _token,
     "recipient": _recipient,
     "delivery": _delivery,
+    "consignment": _cached("consignment", _consignment),
+    "consignment_line": lambda world: _built(world, "consignment").lines[0],
+    "declaration": lambda world: _built(world, "consignment").declarations[0],
+    "customs_document": lambda world: _built(world, "consignment").documents[0],
+    "customs_file": _customs_file,
+    "lot": _cached("lot", _lot),
+    "accepted": lambda world: _built(world, "lot").consignment,
+    "distribution_file": lambda world: _stock_file(world, "distribution"),
+    "distribution": lambda world: _OBJ_CACHE["distribution_doc"],
+    "transfer_file": lambda world: _stock_file(world, "transfer"),
+    "transfer": lambda world: _OBJ_CACHE["transfer_doc"],
+    "write_off_file": lambda world: _stock_file(world, "write_off"),
+    "write_off": lambda world: _OBJ_CACHE["write_off_doc"],
+    "stock_count_file": lambda world: _stock_file(world, "stock_count"),
+    "stock_count": lambda world: _OBJ_CACHE["stock_count_doc"],
+    "stock_return_file": lambda world: _stock_file(world, "stock_return"),
+    "stock_return": lambda world: _OBJ_CACHE["stock_return_doc"],
+    "posted_distribution": lambda world: _stock_draft(world, "distribution", post=True),
+    "posted_write_off": lambda world: _stock_draft(world, "write_off", post=True),
+    "journal_entry": _first("JournalEntry"),
+    "account": _first("Account"),
+    "posting_rule": _first("PostingRule"),
+    "setting": _setting,
+    "document_type": _document_type,
+    "document_rule": _first("DocumentRule"),
 }
 
 # --------------------------------------------------------------------------- the table
@@ -263,6 +449,131 @@ ACCESS: dict[str, Access] = {
                                              args={"partner_id": "partner", "recipient_id": "recipient"},
                                              destructive=frozenset({"DELETE"})),
     "api_partner_delivery.Schedule": Access({"GET": ALL, "PUT": SEND}, args={"partner_id": "partner"}),
+
+    # consignments and their lines
+    "consignments.index": Access({"GET": ALL}),
+    "consignments.create": Access({"GET": EDIT, "POST": EDIT}),
+    "consignments.view": Access({"GET": ALL}, args={"consignment_id": "consignment"}),
+    "consignments.edit": Access({"GET": EDIT, "POST": EDIT}, args={"consignment_id": "consignment"}),
+    "consignments.transition": Access({"POST": EDIT}, args={"consignment_id": "consignment"}),
+    # the report date needs no input (today by default): sent a missing id
+    "consignments.report": Access({"POST": EDIT}, args={"consignment_id": "consignment"},
+                                  destructive=frozenset({"POST"})),
+    "consignments.act": Access({"GET": ALL}, args={"consignment_id": "accepted"}),
+    "consignments.line_create": Access({"GET": EDIT, "POST": EDIT}, args={"consignment_id": "consignment"}),
+    "consignments.line_edit": Access({"GET": EDIT, "POST": EDIT},
+                                     args={"consignment_id": "consignment", "line_id": "consignment_line"}),
+    "consignments.line_delete": Access({"POST": EDIT},
+                                       args={"consignment_id": "consignment", "line_id": "consignment_line"},
+                                       destructive=frozenset({"POST"})),
+    "consignments.import_upload": Access({"GET": EDIT, "POST": EDIT}, args={"consignment_id": "consignment"}),
+    # without an uploaded file waiting, the preview sends back to the upload page
+    "consignments.import_preview": Access({"GET": EDIT, "POST": EDIT}, args={"consignment_id": "consignment"},
+                                          expect={"GET": 302, "POST": 302}),
+    # customs: declarations, documents and their files; document types and rules (admins)
+    "customs.index": Access({"GET": ALL}),
+    "customs.declaration_create": Access({"GET": EDIT, "POST": EDIT}, args={"consignment_id": "consignment"}),
+    "customs.declaration_edit": Access({"GET": EDIT, "POST": EDIT}, args={"declaration_id": "declaration"}),
+    # an invalid status change or upload is refused back to the consignment page (303)
+    "customs.declaration_status": Access({"POST": EDIT}, args={"declaration_id": "declaration"},
+                                         expect={"POST": 303}),
+    "customs.document_create": Access({"GET": EDIT, "POST": EDIT}, args={"consignment_id": "consignment"}),
+    "customs.document_edit": Access({"GET": EDIT, "POST": EDIT}, args={"document_id": "customs_document"}),
+    "customs.document_delete": Access({"POST": EDIT}, args={"document_id": "customs_document"},
+                                      destructive=frozenset({"POST"})),
+    "customs.attachment_upload": Access({"POST": EDIT}, args={"document_id": "customs_document"},
+                                        expect={"POST": 303}),
+    "customs.attachment_download": Access({"GET": ALL}, args={"attachment_id": "customs_file"}),
+    **crud_pages("document_types", "document_type", edit=ADMIN_ONLY),
+    **crud_pages("document_rules", "document_rule", edit=ADMIN_ONLY),
+    # stock, stock documents and lots
+    "stock.index": Access({"GET": ALL}),
+    **document_pages("distributions", "distribution", DRAFT),
+    **document_pages("transfers", "transfer", DRAFT),
+    **document_pages("write_offs", "write_off", FINANCE),
+    **document_pages("stock_counts", "stock_count", FINANCE),
+    **document_pages("returns", "stock_return", FINANCE),
+    "lots.card": Access({"GET": ALL}, args={"line_id": "lot"}),
+    "lots.documents": Access({"GET": ALL}),
+    # acts (PDF)
+    "acts.acceptance": Access({"GET": ALL}, args={"consignment_id": "accepted"}),
+    "acts.distribution": Access({"GET": ALL}, args={"distribution_id": "posted_distribution"}),
+    "acts.write_off": Access({"GET": ALL}, args={"write_off_id": "posted_write_off"}),
+    # the ledger: everyone reads; finance heads post manual entries, reverse, close and reopen
+    # periods; admins keep the chart of accounts and the posting rules
+    "ledger.journal": Access({"GET": ALL}),
+    "ledger.entry": Access({"GET": ALL}, args={"entry_id": "journal_entry"}),
+    "ledger.create_entry": Access({"GET": FINANCE, "POST": FINANCE}),
+    "ledger.reverse_entry": Access({"POST": FINANCE}, args={"entry_id": "journal_entry"},
+                                   destructive=frozenset({"POST"})),
+    "ledger.trial_balance": Access({"GET": ALL}),
+    "ledger.periods": Access({"GET": ALL}),
+    # closing needs no input (the reason is optional), so the walk reopens: refused without a reason
+    "ledger.change_period": Access({"POST": FINANCE}, args={"period": "=2026-11", "action": "=reopen"}),
+    "ledger.accounts": Access({"GET": ALL}),
+    "ledger.edit_account": Access({"GET": ADMIN_ONLY, "POST": ADMIN_ONLY}, args={"account_id": "account"}),
+    "ledger.rules": Access({"GET": ALL}),
+    "ledger.edit_rule": Access({"GET": ADMIN_ONLY, "POST": ADMIN_ONLY}, args={"rule_id": "posting_rule"}),
+    "ledger.delete_rule": Access({"POST": ADMIN_ONLY}, args={"rule_id": "posting_rule"},
+                                 destructive=frozenset({"POST"})),
+    # reports, donor reports, settings
+    "reports.index": Access({"GET": ALL}),
+    "reports.export": Access({"GET": ALL}, query={"report": "=receipts.xlsx"}),
+    "reports.download": Access({"GET": ALL}, args={"name": "=receipts", "fmt": "=xlsx"}),
+    "donor.index": Access({"GET": ALL}),
+    "donor.save": Access({"POST": EDIT}),
+    "donor.download": Access({"GET": ALL}, query={"partner_id": "partner", "from": "=2026-11-01",
+                                                  "to": "=2026-11-30"}),
+    "settings.index": Access({"GET": ALL}),
+    "settings.save": Access({"POST": ADMIN_ONLY}),
+    "settings.delete": Access({"POST": ADMIN_ONLY}, args={"setting_id": "setting"}, destructive=frozenset({"POST"})),
+    # the API of consignments and customs
+    "api_consignments.Collection": Access({"GET": ALL, "POST": EDIT}),
+    "api_consignments.Member": Access({"GET": ALL, "PATCH": EDIT}, args={"consignment_id": "consignment"}),
+    "api_consignments.Lines": Access({"GET": ALL, "POST": EDIT}, args={"consignment_id": "consignment"}),
+    "api_consignments.Line": Access({"GET": ALL, "PATCH": EDIT, "DELETE": EDIT},
+                                    args={"consignment_id": "consignment", "line_id": "consignment_line"},
+                                    destructive=frozenset({"DELETE"})),
+    "api_consignments.Transitions": Access({"POST": EDIT}, args={"consignment_id": "consignment"}),
+    "api_consignments.Report": Access({"POST": EDIT}, args={"consignment_id": "consignment"}),
+    "api_consignments.Import": Access({"POST": EDIT}, args={"consignment_id": "consignment"}),
+    "api_consignments.Checklist": Access({"GET": ALL}, args={"consignment_id": "consignment"}),
+    "api_consignments.Declarations": Access({"GET": ALL, "POST": EDIT}, args={"consignment_id": "consignment"}),
+    "api_consignments.Declaration": Access({"GET": ALL, "PATCH": EDIT},
+                                           args={"consignment_id": "consignment", "declaration_id": "declaration"}),
+    "api_consignments.DeclarationStatusChange": Access(
+        {"POST": EDIT}, args={"consignment_id": "consignment", "declaration_id": "declaration"}),
+    "api_consignments.Documents": Access({"GET": ALL, "POST": EDIT}, args={"consignment_id": "consignment"}),
+    "api_consignments.DocumentMember": Access({"GET": ALL, "PATCH": EDIT},
+                                              args={"consignment_id": "consignment",
+                                                    "document_id": "customs_document"}),
+    "api_consignments.Files": Access({"POST": EDIT},
+                                     args={"consignment_id": "consignment", "document_id": "customs_document"}),
+    "api_consignments.FileDownload": Access({"GET": ALL}, args={"consignment_id": "consignment",
+                                                                "document_id": "customs_document",
+                                                                "file_id": "customs_file"}),
+    "api_stock.Stock": Access({"GET": ALL}),
+    # the API of stock documents, lots, the ledger and reports
+    **document_api("api_distribution", "distribution", DRAFT),
+    **document_api("api_transfer", "transfer", DRAFT),
+    **document_api("api_write_off", "write_off", FINANCE),
+    **document_api("api_stock_count", "stock_count", FINANCE),
+    **document_api("api_stock_return", "stock_return", FINANCE),
+    "api_stock_lots.Card": Access({"GET": ALL}, args={"line_id": "lot"}),
+    "api_stock_lots.Fefo": Access({"GET": ALL}, query={"item_id": "item", "quantity": "=1"}),
+    "api_journal.Collection": Access({"GET": ALL, "POST": FINANCE}),
+    "api_journal.Member": Access({"GET": ALL}, args={"entry_id": "journal_entry"}),
+    "api_journal.Reverse": Access({"POST": FINANCE}, args={"entry_id": "journal_entry"}),
+    "api_trial_balance.TrialBalance": Access({"GET": ALL}),
+    "api_periods.Collection": Access({"GET": ALL}),
+    "api_periods.Close": Access({"POST": FINANCE}, args={"period": "=2026-11"}),
+    "api_periods.Reopen": Access({"POST": FINANCE}, args={"period": "=2026-11"}),
+    "api_accounts.AccountCollection": Access({"GET": ALL, "POST": ADMIN_ONLY}),
+    "api_accounts.AccountMember": Access({"GET": ALL, "PUT": ADMIN_ONLY}, args={"account_id": "account"}),
+    "api_posting_rules.RuleCollection": Access({"GET": ALL, "POST": ADMIN_ONLY}),
+    "api_posting_rules.RuleMember": Access({"GET": ALL, "PUT": ADMIN_ONLY, "DELETE": ADMIN_ONLY},
+                                           args={"rule_id": "posting_rule"}, destructive=frozenset({"DELETE"})),
+    "api_reports.Report": Access({"GET": ALL}, args={"name": "=receipts", "fmt": "=xlsx"}),
 }
 
 #: Routes the walk does not call (served files, no data behind them).

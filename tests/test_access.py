@@ -183,18 +183,25 @@ class Walk:
     def owner_view(self, rule, entry: t.Access, method: str) -> dict:
         """The object as its owner reads it, reduced to the fields the operation accepts."""
         response = self.request(self.callers[t.ADMIN], "GET", self.url(rule, entry, missing=False), True, None)
-        writable = self.writable_fields(rule, method)
-        return {k: v for k, v in response.json.items() if k in writable}
+        return self.writable(self.request_schema(rule, method), response.json)
 
-    def writable_fields(self, rule, method: str) -> set[str]:
+    def request_schema(self, rule, method: str) -> dict:
         if not hasattr(self, "_document"):
             self._document = self.app.test_client().get("/api/v1/openapi.json").get_json()
         path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
         operation = self._document["paths"][path][method.lower()]
-        schema = operation["requestBody"]["content"]["application/json"]["schema"]
-        name = schema["$ref"].rsplit("/", 1)[-1]
-        properties = self._document["components"]["schemas"][name]["properties"]
-        return {k for k, v in properties.items() if not v.get("readOnly")}
+        return operation["requestBody"]["content"]["application/json"]["schema"]
+
+    def writable(self, schema: dict, value):
+        """``value`` reduced to the writable fields of ``schema``, nested objects (lines) included."""
+        if "$ref" in schema:
+            schema = self._document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+        if isinstance(value, list) and "items" in schema:
+            return [self.writable(schema["items"], v) for v in value]
+        if isinstance(value, dict) and "properties" in schema:
+            return {k: self.writable(schema["properties"][k], v) for k, v in value.items()
+                    if k in schema["properties"] and not schema["properties"][k].get("readOnly")}
+        return value
 
     def run(self) -> None:
         for rule in _rules(self.app):

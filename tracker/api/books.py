@@ -22,7 +22,7 @@ from flask_smorest import Blueprint as ApiBlueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from tracker.api import api_blueprint
+from tracker.api import api_blueprint, write_roles
 from tracker.api.fields import DecimalString, SafeDate, SafeInt, Text
 from tracker.api.resources import _document_errors, paginate
 from tracker.api.schemas import PageArgsSchema, page_schema
@@ -36,6 +36,7 @@ from tracker.models import (
     BeneficiaryCategory,
     ConsignmentLine,
     IntendedUse,
+    Item,
     JournalEntry,
     PostingEvent,
     PostingRule,
@@ -232,6 +233,7 @@ def document_blueprint(kind: str, url: str, schema: type[Schema], description: s
                 query = query.where(model.on <= args["date_to"])
             return paginate(query.order_by(model.on.desc(), model.id.desc()), args)
 
+        @write_roles(*docs.DRAFT_ROLES)
         @blp.arguments(schema)
         @blp.response(201, schema)
         @_document_errors(blp, 401, 403, 404, 422)
@@ -250,6 +252,7 @@ def document_blueprint(kind: str, url: str, schema: type[Schema], description: s
             """Read one, with its movements, files and journal entry id."""
             return _get(document_id)
 
+        @write_roles(*docs.DRAFT_ROLES)
         @blp.arguments(schema)
         @blp.response(200, schema)
         @_document_errors(blp, 401, 403, 404, 409, 422)
@@ -265,6 +268,7 @@ def document_blueprint(kind: str, url: str, schema: type[Schema], description: s
             db.session.commit()
             return doc
 
+        @write_roles(*docs.DRAFT_ROLES)
         @blp.response(204)
         @_document_errors(blp, 401, 403, 404, 409)
         def delete(self, document_id: int) -> None:
@@ -274,6 +278,7 @@ def document_blueprint(kind: str, url: str, schema: type[Schema], description: s
 
     @blp.route("/<int:document_id>/post")
     class Post(MethodView):
+        @write_roles(*spec.post_roles)
         @blp.arguments(PostSchema)
         @blp.response(200, schema)
         @_document_errors(blp, 401, 403, 404, 409, 422)
@@ -287,6 +292,7 @@ def document_blueprint(kind: str, url: str, schema: type[Schema], description: s
 
     @blp.route("/<int:document_id>/reverse")
     class Reverse(MethodView):
+        @write_roles(*ledger.FINANCE_ROLES)
         @blp.arguments(ReverseSchema)
         @blp.response(201, schema)
         @_document_errors(blp, 401, 403, 404, 409, 422)
@@ -300,6 +306,7 @@ def document_blueprint(kind: str, url: str, schema: type[Schema], description: s
 
     @blp.route("/<int:document_id>/files")
     class Files(MethodView):
+        @write_roles(*docs.DRAFT_ROLES)
         @blp.arguments(FileArgsSchema, location="form")
         @blp.arguments(FileUploadSchema, location="files")
         @blp.response(201, AttachmentSchema)
@@ -414,7 +421,7 @@ def stock_tools_blueprint() -> ApiBlueprint:
     class Fefo(MethodView):
         @blp.arguments(FefoArgsSchema, location="query")
         @blp.response(200, FefoSchema)
-        @_document_errors(blp, 401, 422)
+        @_document_errors(blp, 401, 404, 422)
         def get(self, args: dict[str, Any]) -> Any:
             """Which lots to issue `quantity` of an item from (`item_id`, or lots named `name`):
             first expiry first, never an expired lot, never more than can be taken on `on`."""
@@ -422,6 +429,10 @@ def stock_tools_blueprint() -> ApiBlueprint:
                 raise ValidationFailed("item_id", _("Give the catalogue item or the name of the goods."))
             if args["quantity"] <= 0:
                 raise ValidationFailed("quantity", _("The quantity must be greater than zero."))
+            if args.get("item_id"):
+                get_scoped(Item, args["item_id"], g.actor.org.id)
+            if args.get("warehouse_id"):
+                get_scoped_warehouse(args["warehouse_id"])
             return stock.fefo(g.actor.org.id, args["quantity"], args.get("on") or _today(),
                               item_id=args.get("item_id"), name=args.get("name", ""),
                               warehouse_id=args.get("warehouse_id"))
@@ -496,6 +507,7 @@ def journal_blueprint() -> ApiBlueprint:
                                                  date_to=args.get("date_to"), account_id=args.get("account_id"),
                                                  event=args.get("event")), args)
 
+        @write_roles(*ledger.FINANCE_ROLES)
         @blp.arguments(ManualEntrySchema)
         @blp.response(201, EntrySchema)
         @_document_errors(blp, 401, 403, 422)
@@ -517,6 +529,7 @@ def journal_blueprint() -> ApiBlueprint:
 
     @blp.route("/<int:entry_id>/reverse")
     class Reverse(MethodView):
+        @write_roles(*ledger.FINANCE_ROLES)
         @blp.arguments(ReverseSchema)
         @blp.response(201, EntrySchema)
         @_document_errors(blp, 401, 403, 404, 409, 422)
@@ -616,6 +629,7 @@ def periods_blueprint() -> ApiBlueprint:
 
     @blp.route("/<string:period>/close")
     class Close(MethodView):
+        @write_roles(*ledger.FINANCE_ROLES)
         @blp.arguments(PeriodChangeSchema)
         @blp.response(200, PeriodSchema)
         @_document_errors(blp, 401, 403, 409, 422)
@@ -625,6 +639,7 @@ def periods_blueprint() -> ApiBlueprint:
 
     @blp.route("/<string:period>/reopen")
     class Reopen(MethodView):
+        @write_roles(*ledger.FINANCE_ROLES)
         @blp.arguments(PeriodChangeSchema)
         @blp.response(200, PeriodSchema)
         @_document_errors(blp, 401, 403, 409, 422)
@@ -674,6 +689,7 @@ def chart_blueprints() -> Iterator[ApiBlueprint]:
             """Every account, by code."""
             return db.session.scalars(scoped(Account, g.actor.org.id).order_by(Account.code)).all()
 
+        @write_roles(*ledger.CHART_ROLES)
         @accounts.arguments(AccountSchema)
         @accounts.response(201, AccountSchema)
         @_document_errors(accounts, 401, 403, 422)
@@ -691,6 +707,7 @@ def chart_blueprints() -> Iterator[ApiBlueprint]:
             """Read one account."""
             return get_scoped(Account, account_id, g.actor.org.id)
 
+        @write_roles(*ledger.CHART_ROLES)
         @accounts.arguments(AccountSchema)
         @accounts.response(200, AccountSchema)
         @_document_errors(accounts, 401, 403, 404, 422)
@@ -715,6 +732,7 @@ def chart_blueprints() -> Iterator[ApiBlueprint]:
             return db.session.scalars(scoped(PostingRule, g.actor.org.id).order_by(
                 PostingRule.event, PostingRule.category_code, PostingRule.id)).all()
 
+        @write_roles(*ledger.CHART_ROLES)
         @rules.arguments(RuleSchema)
         @rules.response(201, RuleSchema)
         @_document_errors(rules, 401, 403, 422)
@@ -732,6 +750,7 @@ def chart_blueprints() -> Iterator[ApiBlueprint]:
             """Read one rule."""
             return get_scoped(PostingRule, rule_id, g.actor.org.id)
 
+        @write_roles(*ledger.CHART_ROLES)
         @rules.arguments(RuleSchema)
         @rules.response(200, RuleSchema)
         @_document_errors(rules, 401, 403, 404, 422)
@@ -742,6 +761,7 @@ def chart_blueprints() -> Iterator[ApiBlueprint]:
             db.session.commit()
             return rule
 
+        @write_roles(*ledger.CHART_ROLES)
         @rules.response(204)
         @_document_errors(rules, 401, 403, 404, 409)
         def delete(self, rule_id: int) -> None:
