@@ -149,8 +149,9 @@ def nul_field() -> str | None:
     """The name of the first query, form or JSON field holding a NUL character, if any."""
     for source in (request.args, request.form):
         for key, value in source.items(multi=True):
-            if "\x00" in key or "\x00" in value:
-                return key.replace("\x00", "") or "_schema"
+            # a malformed multipart part may carry no name (None)
+            if (isinstance(key, str) and "\x00" in key) or (isinstance(value, str) and "\x00" in value):
+                return (key or "").replace("\x00", "") or "_schema"
     if request.is_json:
         raw = request.get_data(cache=True)
         if b"\x00" in raw or b"\\u0000" in raw.lower():
