@@ -95,7 +95,7 @@ def test_write_off_act_gives_the_reason_and_the_commission(books):
     _act, data = acts.render_act("write-off-act", books.world.org.id, books.write_off.id, "uk")
     body = text(data)
     for expected in (f"Акт списання № {books.write_off.number} від 23.11.2026", "Інсулін гларгін 100 ОД/мл",
-                     "INS-4471", "придатний до 18.02.2027", "Термін придатності минув", amount("12", 3),
+                     "INS-4471", "придатне до 18.02.2027", "Термін придатності минув", amount("12", 3),
                      amount("1200.00"), "Комісія зі списання", "Голова комісії О. Бондар", "Член комісії П. Коваль"):
         assert expected in body, expected
     assert_dejavu_only(data)

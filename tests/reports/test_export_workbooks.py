@@ -47,7 +47,7 @@ def test_receipts_workbook_title_header_cells_and_total(books):
     first = sheet.header_row + 1
     qty = sheet.ws.cell(first, sheet.column("Кількість"))
     assert qty.data_type == "n" and qty.value == 10 and qty.number_format == "#,##0.000"
-    unit_value = sheet.ws.cell(first, sheet.column("Ціна за од."))
+    unit_value = sheet.ws.cell(first, sheet.column("Ціна за одиницю"))
     assert unit_value.value == 1249 and unit_value.number_format == "#,##0.0000"
     received = sheet.ws.cell(first, sheet.column("Дата надходження"))
     assert received.is_date and received.value == datetime(2026, 11, 14) and received.number_format == "dd.mm.yyyy"

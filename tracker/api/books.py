@@ -23,7 +23,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from tracker.api import api_blueprint, write_roles
-from tracker.api.fields import DecimalString, SafeDate, SafeInt, Text
+from tracker.api.fields import DecimalString, SafeDate, SafeInt, StrictBoolean, Text
 from tracker.api.resources import _document_errors, paginate
 from tracker.api.schemas import PageArgsSchema, page_schema
 from tracker.errors import NotFound, ValidationFailed
@@ -658,10 +658,10 @@ class AccountSchema(Schema):
     name_uk = Text(required=True, validate=validate.Length(min=1, max=200))
     name_en = Text(load_default="", validate=validate.Length(max=200))
     kind = fields.Enum(AccountKind, by_value=True, required=True)
-    holds_stock = fields.Boolean(load_default=False)
-    confirmed = fields.Boolean(load_default=False, metadata={"description": "False: ⚠ not confirmed by a source"})
+    holds_stock = StrictBoolean(load_default=False)
+    confirmed = StrictBoolean(load_default=False, metadata={"description": "False: ⚠ not confirmed by a source"})
     note = Text(load_default="", validate=validate.Length(max=300))
-    active = fields.Boolean(load_default=True)
+    active = StrictBoolean(load_default=True)
 
 
 class RuleSchema(Schema):

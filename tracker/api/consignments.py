@@ -23,7 +23,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from tracker.api import api_blueprint
-from tracker.api.fields import Code, DecimalString, SafeDate, SafeInt, Text, rule
+from tracker.api.fields import Code, DecimalString, FlagBoolean, SafeDate, SafeInt, Text, rule
 from tracker.api.resources import _document_errors, paginate
 from tracker.api.schemas import PageArgsSchema, page_schema
 from tracker.consignments import imports, queries, service
@@ -161,7 +161,7 @@ class ConsignmentArgsSchema(PageArgsSchema):
     partner_id = SafeInt(strict=False)
     date_from = SafeDate(data_key="from")
     date_to = SafeDate(data_key="to")
-    overdue = fields.Boolean(load_default=False)
+    overdue = FlagBoolean(load_default=False)
     q = fields.String(load_default="", validate=validate.Length(max=60))
 
 
@@ -271,10 +271,10 @@ class ImportFormSchema(Schema):
     mapping = fields.String(load_default=None, metadata={
         "description": 'JSON object {field: header text | column letter | 1-based column}, e.g. {"quantity": "C"}'})
     date_format = fields.String(load_default=None, validate=validate.OneOf(imports.DATE_FORMATS))
-    decimal_comma = fields.Boolean(load_default=None, allow_none=True)
+    decimal_comma = FlagBoolean(load_default=None, allow_none=True)
     items = fields.String(load_default=None, metadata={
         "description": 'JSON object {row number: catalogue item id} (remembered for the partner)'})
-    preview = fields.Boolean(load_default=False, metadata={"description": "Only check and show; import nothing"})
+    preview = FlagBoolean(load_default=False, metadata={"description": "Only check and show; import nothing"})
 
     @validates_schema
     def _json_objects(self, data: dict[str, Any], **kwargs: Any) -> None:

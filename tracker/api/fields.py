@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 from tracker.money import places_of
 
@@ -49,10 +49,21 @@ class DecimalString(fields.Field):
         return number
 
 
+def _check_raw_length(field: fields.Field, value: Any) -> None:
+    """Length limits apply to what was sent, before trimming: a 300-character limit refuses 301
+    characters even when most of them are spaces (the OpenAPI ``maxLength`` says so)."""
+    if not isinstance(value, str):
+        return
+    for validator in field.validators:
+        if isinstance(validator, validate.Length) and validator.max is not None and len(value) > validator.max:
+            raise ValidationError(str(_l("Longer than maximum length %(n)d.", n=validator.max)))
+
+
 class Text(fields.String):
     """A string stripped of surrounding spaces."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        _check_raw_length(self, value)
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
@@ -60,7 +71,28 @@ class Code(fields.String):
     """An upper-case code (currency, country)."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        _check_raw_length(self, value)
         return super()._deserialize(value, attr, data, **kwargs).strip().upper()
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON ``true`` / ``false`` only: ``0``, ``1`` or ``"yes"`` in a JSON body are refused."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):  # 0 == False and 1 == True in Python: check the type
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class FlagBoolean(fields.Boolean):
+    """A flag in a query string or form: the text ``true`` or ``false`` (any case)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        raise self.make_error("invalid", input=value)
 
 
 class SafeDate(fields.Date):

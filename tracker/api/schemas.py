@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from tracker.api.fields import Code, DecimalString, SafeDate, SafeInt, Text, rule
+from tracker.api.fields import Code, DecimalString, SafeDate, SafeInt, StrictBoolean, Text, rule
 from tracker.validators import check_country, check_currency, check_email
 from tracker.models import AgreementKind, PartnerKind, RateSource
 
@@ -70,10 +70,10 @@ class CategorySchema(Schema):
     name_uk = Text(required=True, validate=validate.Length(min=1, max=200))
     name_en = Text(load_default="", validate=validate.Length(max=200))
     name_de = Text(load_default="", validate=validate.Length(max=200))
-    needs_expiry = fields.Boolean(load_default=False)
-    needs_serial = fields.Boolean(load_default=False)
-    fixed_asset_default = fields.Boolean(load_default=False)
-    non_stock = fields.Boolean(load_default=False)
+    needs_expiry = StrictBoolean(load_default=False)
+    needs_serial = StrictBoolean(load_default=False)
+    fixed_asset_default = StrictBoolean(load_default=False)
+    non_stock = StrictBoolean(load_default=False)
 
 
 class UnitSchema(Schema):

@@ -74,7 +74,7 @@ S = Total.SUM
 
 #: Labels of write-off reasons (the stock pages may label them too; the msgids are shared).
 REASONS: dict[str, Any] = {
-    WriteOffReason.expired: _l("Expired"),
+    WriteOffReason.expired: _l("Expiry date passed"),
     WriteOffReason.damaged: _l("Damaged"),
     WriteOffReason.consumed: _l("Used up"),
     WriteOffReason.lost: _l("Lost"),
@@ -362,7 +362,7 @@ def distribution_act(organization_id: int, distribution_id: Any, language: str =
         received_role = (_("Person responsible for the issue to beneficiaries")
                          if doc.recipient_kind == RecipientKind.individuals else _("Recipient's representative"))
         received_name = "" if doc.recipient_kind == RecipientKind.individuals else doc.recipient_name
-        signatures = [(_("Handed over"), handed), (_("Received"), [Signatory(received_role, received_name)])]
+        signatures = [(_("Handed over"), handed), (_("Received by"), [Signatory(received_role, received_name)])]
         approval_heading, approval = _approval()
         meta = _meta(org, title, language, exported_by)
         section = Section(_("Goods handed over"), columns, rows)
