@@ -74,3 +74,28 @@ def test_rates_import_reads_lone_carriage_returns_and_refuses_unreadable_csv(wor
     assert upload(b"date,currency,rate\n" + b"x" * 200_000).status_code == 422  # field over csv's limit
     old_mac = upload(b"date,currency,rate\r2026-01-05,EUR,44.1\r")
     assert old_mac.status_code == 200 and old_mac.json["created"] == 1
+
+
+def test_field_errors_speak_the_users_language_and_refuse_loose_booleans(world, client):
+    """Marshmallow's own messages come back translated (Ukrainian by default, English when the
+    token's user chose it); ``0`` is not a JSON boolean and over-long text counts before trimming."""
+    admin = world.users["admin"]
+    token = token_for(admin, world.org)
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"code": "9999", "kind": "asset", "name_uk": "Тест", "active": 0, "note": " " * 3000}
+    response = client.post("/api/v1/accounts", json=body, headers=headers)
+    assert response.status_code == 422
+    assert response.json["errors"]["active"] == ["Вкажіть true або false."]
+    assert response.json["errors"]["note"][0].startswith("Не більше ")
+    missing = client.post("/api/v1/accounts", json={"kind": "asset"}, headers=headers).json["errors"]
+    assert missing["code"] == ["Це поле є обов’язковим."]
+    assert client.post("/api/v1/accounts", json={**body, "colour": "red"}, headers=headers) \
+        .json["errors"]["colour"] == ["Невідоме поле."]
+
+    admin.locale = "en"
+    db.session.commit()
+    missing = client.post("/api/v1/accounts", json={"kind": "asset"}, headers=headers).json["errors"]
+    assert missing["code"] == ["This field is required."]
+    from tracker.models.ledger import Account
+    assert db.session.query(Account).filter_by(organization_id=world.org.id, code="9999").count() == 0

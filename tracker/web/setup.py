@@ -20,6 +20,7 @@ from tracker.extensions import babel, db, login_manager
 from tracker.models import User
 from tracker.money import format_amount, format_money
 from tracker.web.access import load_actor
+from tracker.web.messages import translate
 
 #: Endpoints reachable without signing in (delivery.download: signed links mailed to donors).
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "auth.set_language", "health", "delivery.download"})
@@ -135,13 +136,13 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
                 flat.setdefault(k, []).extend(v)
     elif isinstance(messages, (list, tuple)):
         if all(isinstance(m, str) for m in messages):
-            flat[prefix or "_schema"] = [str(m) for m in messages]
+            flat[prefix or "_schema"] = [translate(str(m)) for m in messages]
         else:
             for value in messages:
                 for k, v in flatten_messages(value, prefix).items():
                     flat.setdefault(k, []).extend(v)
     else:
-        flat[prefix or "_schema"] = [str(messages)]
+        flat[prefix or "_schema"] = [translate(str(messages))]
     return flat
 
 
