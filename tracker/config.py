@@ -34,6 +34,9 @@ REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 #: CSRF tokens on every form (never disable outside tests).
 WTF_CSRF_ENABLED = True
+#: CSRF is checked by tracker.web.setup for every request outside ``/api/`` (the API takes bearer
+#: tokens only, never the session cookie); Flask-WTF's own blanket check stays off.
+WTF_CSRF_CHECK_DEFAULT = False
 WTF_CSRF_TIME_LIMIT = 8 * 3600
 #: Sign-in attempts allowed per client address (Flask-Limiter syntax).
 LOGIN_RATE_LIMIT = "10 per minute"

@@ -239,7 +239,8 @@ def test_with_csrf_on_a_post_without_the_token_is_refused_kindly_and_saves_nothi
         assert partners() == before
         good = client.post("/partners/new", data={**form, "csrf_token": _csrf(client.get("/partners/new").text)})
         assert good.status_code == 302 and partners() == before + 1
-        # the API uses bearer tokens instead and is exempt
+        # the API uses bearer tokens instead and is exempt; the session cookie alone opens nothing there
+        assert client.post("/api/v1/partners", json={**form, "name": "Gmina X"}).status_code == 401
         raw = token_for(world.users["accountant"], world.org)
         db.session.commit()
         api = client.post("/api/v1/partners", json={**form, "name": "Gmina X"},

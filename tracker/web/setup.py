@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from tracker.errors import DomainError, ValidationFailed
-from tracker.extensions import babel, db, login_manager
+from tracker.extensions import babel, csrf, db, login_manager
 from tracker.models import User
 from tracker.money import format_amount, format_money
 from tracker.web.access import load_actor
@@ -184,6 +184,15 @@ def _nul_path(value: Any, path: str = "") -> str | None:
 
 def init_app(app: Flask) -> None:
     app.json = DecimalJSONProvider(app)
+
+    @app.before_request
+    def csrf_outside_the_api() -> None:
+        # Pages use the session cookie, so every form carries a CSRF token; the API is
+        # authenticated by bearer tokens only and needs none. Deciding by path (rather than
+        # csrf.exempt per blueprint) keeps the module-level CSRFProtect from holding on to every
+        # application's API blueprints.
+        if app.config["WTF_CSRF_ENABLED"] and not is_api_request():
+            csrf.protect(apply_exemptions=True)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
