@@ -90,14 +90,6 @@ def test_another_organizations_ids_are_404(client, world):
                              .where(AuditEvent.action == "export")) == 0
 
 
-def test_pdf_answers_not_available_until_registered(client, world):
-    from tracker.reports import service
-
-    if "pdf" in service.RENDERERS:
-        pytest.skip("the PDF renderer is registered")
-    response = client.get("/api/v1/reports/receipts.pdf", query_string=QUERY, headers=headers(world))
-    assert response.status_code == 404 and "PDF" in response.get_json()["detail"]
-
 
 def test_without_a_token_401(client):
     assert client.get("/api/v1/reports/receipts.xlsx").status_code == 401

@@ -74,14 +74,6 @@ def test_another_organizations_partner_is_refused(runner, world, tmp_path):
     assert result.exit_code == 1 and "Partner" in result.output
 
 
-def test_pdf_says_it_is_not_available_yet(runner, world, tmp_path):
-    from tracker.reports import service
-
-    if "pdf" in service.RENDERERS:
-        pytest.skip("the PDF renderer is registered")
-    result = run(runner, "receipts", "--format", "pdf", *ARGS, "--out", str(tmp_path / "x.pdf"))
-    assert result.exit_code == 1 and "not available yet" in result.output
-
 
 def test_several_organizations_need_org(runner, world, tmp_path):
     result = run(runner, "receipts", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(tmp_path / "x.xlsx"))

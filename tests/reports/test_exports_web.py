@@ -93,16 +93,6 @@ def test_unknown_report_or_format_is_404(client, auth, world, path):
     assert not exports()
 
 
-def test_pdf_is_not_available_until_a_renderer_is_registered(client, auth, world):
-    from tracker.reports import service
-
-    if "pdf" in service.RENDERERS:
-        pytest.skip("the PDF renderer is registered")
-    auth.login(world.users["accountant"].email)
-    response = client.get("/reports/receipts.pdf", query_string=QUERY)
-    assert response.status_code == 404
-    assert "PDF" in response.get_data(as_text=True)
-
 
 def test_period_ending_before_it_starts_is_422_with_the_form(client, auth, world):
     auth.login(world.users["accountant"].email)
