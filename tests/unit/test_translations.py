@@ -168,6 +168,23 @@ def test_german_catalog_has_every_enum_label_for_donor_output(app):
         assert label("finance_head") == "Leitung der Finanzabteilung"
 
 
+def test_a_value_shared_by_two_enums_gets_each_enums_own_label(app):
+    """``expired``: a document's status, but the reason of a write-off; in forms and acts alike."""
+    from tracker.models import WriteOffReason
+    from tracker.web.labels import MEMBER_LABELS, choices, label
+
+    de = _catalog("de")
+    with force_locale("en"):
+        missing = [str(v) for v in MEMBER_LABELS.values() if not (de.get(str(v)) and de.get(str(v)).string)]
+    assert not missing, f"labels without German: {missing}"
+    with force_locale("uk"):
+        assert label("expired") == "Прострочено"
+        assert label(WriteOffReason.expired) == "Термін придатності минув"
+        assert label(WriteOffReason.damaged) == label("damaged")
+        option = next(c for c in choices(WriteOffReason) if c.value == "expired")
+        assert str(option.label) == "Термін придатності минув"
+
+
 # ------------------------------------------------------------------ the interface language
 
 

@@ -49,6 +49,7 @@ from tracker.money import UNIT_VALUE_PLACES, format_money
 from tracker.reports.pdf import PdfReport
 from tracker.reports.rows import ColumnKind, ColumnSpec, DateStyle, ReportMeta, Section, Signatory, Total, format_date
 from tracker.scoping import get_scoped
+from tracker.web.labels import label
 
 __all__ = [
     "ACTS",
@@ -71,16 +72,6 @@ R = ColumnKind.RATE
 DT = ColumnKind.DATE
 I = ColumnKind.INT  # noqa: E741
 S = Total.SUM
-
-#: Labels of write-off reasons (the stock pages may label them too; the msgids are shared).
-REASONS: dict[str, Any] = {
-    WriteOffReason.expired: _l("Expiry date passed"),
-    WriteOffReason.damaged: _l("Damaged"),
-    WriteOffReason.consumed: _l("Used up"),
-    WriteOffReason.lost: _l("Lost"),
-    WriteOffReason.substandard_destroyed: _l("Substandard, destroyed"),
-}
-
 
 @dataclass(frozen=True)
 class Act:
@@ -193,7 +184,6 @@ def acceptance_act(organization_id: int, consignment_id: Any, language: str = "u
     consignment = get_scoped(Consignment, consignment_id, organization_id)
     with force_locale(language):
         from tracker.reports.datasets import _words
-        from tracker.web.labels import label
 
         words = _words()
         if consignment.status not in (ConsignmentStatus.accepted, ConsignmentStatus.closed):
@@ -397,7 +387,7 @@ def write_off_act(organization_id: int, write_off_id: Any, language: str = "uk",
             ColumnSpec("quantity", _("Quantity"), Q),
             ColumnSpec("value_uah", _("Value, UAH"), M, width=15, total=S),
         ]
-        rows = [(i, line.lot.name, _lot_details(line.lot), line.warehouse.name, str(REASONS[line.reason]),
+        rows = [(i, line.lot.name, _lot_details(line.lot), line.warehouse.name, label(WriteOffReason(line.reason)),
                  line.lot.unit.code, line.quantity, line.value_uah) for i, line in enumerate(doc.lines, 1)]
         total_uah = sum((line.value_uah or Decimal(0) for line in doc.lines), Decimal("0.00"))
         notes = [_("Total value written off: %(amount)s.", amount=format_money(total_uah, "UAH")),

@@ -133,7 +133,8 @@ def write_off_rows(f: ReportFilter, words: Words, *, reasons: dict[str, str] | N
 
 def write_off_section(f: ReportFilter, words: Words) -> Section:
     """The write-off register as a section (call inside the report's ``force_locale``)."""
-    from tracker.reports.acts import REASONS
+    from tracker.models import WriteOffReason
+    from tracker.web.labels import label
 
     T, Q, M, DT = ColumnKind.TEXT, ColumnKind.QTY, ColumnKind.MONEY, ColumnKind.DATE
     columns = [
@@ -150,7 +151,7 @@ def write_off_section(f: ReportFilter, words: Words) -> Section:
         ColumnSpec("quantity", _("Quantity"), Q),
         ColumnSpec("value_uah", _("Value, UAH"), M, total=Total.SUM),
     ]
-    reasons = {key.value: str(text) for key, text in REASONS.items()}
+    reasons = {reason.value: label(reason) for reason in WriteOffReason}
     return Section(_("Write-off register"), columns,
                    write_off_rows(f, words, reasons=reasons, reversal_label=_("Reversal")),
                    sheet_name=_("Write-offs"))

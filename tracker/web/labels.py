@@ -118,8 +118,19 @@ LABELS: dict[str, Any] = {
 }
 
 
+#: Labels of members whose value means something else in another enum (``expired`` is a
+#: document's status but also the reason for a write-off): looked up by class name first.
+MEMBER_LABELS: dict[tuple[str, str], Any] = {
+    ("WriteOffReason", "expired"): _l("Expiry date passed"),
+}
+
+
 def label(value: Any) -> str:
     """The translated label of an enum member or its value; the raw value if none is known."""
+    if isinstance(value, enum.Enum):
+        member = MEMBER_LABELS.get((type(value).__name__, str(value.value)))
+        if member is not None:
+            return str(member)
     key = value.value if isinstance(value, enum.Enum) else value
     found = LABELS.get(str(key)) if key is not None else None
     return str(found) if found is not None else ("" if key is None else str(key))
@@ -127,14 +138,15 @@ def label(value: Any) -> str:
 
 def choices(enum_cls: type[enum.Enum]) -> list[SelectChoice]:
     """Options of a select field; labels are resolved lazily in the request's language."""
-    return [SelectChoice(m.value, LazyLabel(m.value)) for m in enum_cls]
+    return [SelectChoice(m.value, LazyLabel(m)) for m in enum_cls]
 
 
 class LazyLabel(str):
     """A str subclass that renders the label in the current request's language."""
 
-    def __new__(cls, key: str) -> "LazyLabel":
-        obj = super().__new__(cls, key)
+    def __new__(cls, key: Any) -> "LazyLabel":
+        """``key``: an enum member (its own label, see MEMBER_LABELS) or a value."""
+        obj = super().__new__(cls, key.value if isinstance(key, enum.Enum) else key)
         obj._key = key  # type: ignore[attr-defined]
         return obj
 
