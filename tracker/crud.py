@@ -63,8 +63,8 @@ def _check(resource: Resource, data: Any, organization_id: int, existing: Any) -
     for rule in resource.unique:
         field, scope = (rule, ()) if isinstance(rule, str) else rule
         value = getattr(data, field)
-        if value in (None, "") or field in errors:
-            continue
+        if value in (None, "") or any(name in errors for name in (field, *scope)):
+            continue  # a refused value (an id out of range, another organization's) is not compared
         query = sa.select(sa.func.count()).select_from(model).where(
             model.organization_id == organization_id, _column(resource, field) == value,
             *(_column(resource, other) == getattr(data, other) for other in scope),

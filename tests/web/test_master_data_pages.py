@@ -60,6 +60,9 @@ def test_agreement_with_budget_through_the_form(client, auth, world):
         assert response.status_code == 422, bad
     assert client.post("/agreements/new", data=data | {"number": "G-2", "partner_id": world.other_partner.id}
                        ).status_code == 422
+    # an id beyond PostgreSQL's integer is refused as a choice, not sent to the uniqueness check
+    assert client.post("/agreements/new", data=data | {"number": "G-1", "partner_id": str(2**31)}
+                       ).status_code == 422
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Agreement)) == 1
 
 
